@@ -1,0 +1,250 @@
+"""The competition's record format, checked line by line, and JSONL IO.
+
+A record (one line of a ``.jsonl`` file) is one problem::
+
+    {"id": "...", "problem": "...",
+     "questions": [{"question": "...", "options": ["..", ".."], "answer": "A"}]}
+
+Extra fields (``family``, ``difficulty``, ``solution``...) are allowed and kept.
+Reading never raises on bad content: every fault becomes an :class:`Issue`
+naming ``FILE:LINE: field: reason``, the bad line is skipped, every good line
+is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+LETTERS = "ABCDEFG"
+
+
+class DataError(Exception):
+    """A user-facing error about an input file; tools print it without a traceback."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.reason}"
+
+
+def letter(index: int) -> str:
+    return LETTERS[index]
+
+
+def letter_index(answer: str) -> int:
+    return LETTERS.index(answer)
+
+
+def check_record(obj, unlabelled: bool = False) -> list[tuple[str, str]]:
+    """Return ``(field, reason)`` for every fault of one parsed record; empty if valid.
+
+    With ``unlabelled`` a missing ``answer`` is fine (test files); a present
+    answer is still checked.
+    """
+    faults: list[tuple[str, str]] = []
+    if not isinstance(obj, dict):
+        return [("<record>", f"expected a JSON object, got {type(obj).__name__}")]
+    for key in ("id", "problem"):
+        if key not in obj:
+            faults.append((key, "missing"))
+        elif not isinstance(obj[key], str) or (key == "problem" and not obj[key].strip()):
+            faults.append((key, f"expected a non-empty string, got {obj[key]!r:.40}"))
+    if obj.get("id") == "":
+        faults.append(("id", "empty"))
+    questions = obj.get("questions")
+    if questions is None:
+        faults.append(("questions", "missing"))
+        return faults
+    if not isinstance(questions, list) or not questions:
+        faults.append(("questions", "expected a non-empty list"))
+        return faults
+    for qi, q in enumerate(questions):
+        where = f"questions[{qi}]"
+        if not isinstance(q, dict):
+            faults.append((where, "expected an object"))
+            continue
+        if not isinstance(q.get("question"), str) or not q.get("question", "").strip():
+            faults.append((f"{where}.question", "missing or not a non-empty string"))
+        options = q.get("options")
+        if not isinstance(options, list) or not options:
+            faults.append((f"{where}.options", "missing or not a non-empty list"))
+            options = None
+        elif len(options) > len(LETTERS):
+            faults.append((f"{where}.options", f"{len(options)} options; at most {len(LETTERS)}"))
+            options = None
+        elif not all(isinstance(o, str) for o in options):
+            faults.append((f"{where}.options", "every option must be a string"))
+        if "answer" not in q:
+            if not unlabelled:
+                faults.append((f"{where}.answer", "missing (use --unlabelled for test files)"))
+            continue
+        answer = q["answer"]
+        if unlabelled and answer in (None, ""):
+            continue
+        if not isinstance(answer, str) or answer not in LETTERS:
+            faults.append((f"{where}.answer", f"expected a letter A-G, got {answer!r:.20}"))
+        elif options is not None and letter_index(answer) >= len(options):
+            faults.append((f"{where}.answer", f"{answer!r} is outside the {len(options)} options"))
+    return faults
+
+
+def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, object | None, Issue | None]]:
+    """Yield ``(line_number, object, None)`` or ``(line_number, None, issue)`` per non-blank line.
+
+    Accepts a UTF-8 BOM and CRLF line ends; undecodable bytes and bad JSON are issues.
+    """
+    path = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        line = line.rstrip(b"\r")
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield number, None, Issue(path, number, "<line>", f"not UTF-8 (byte {e.start})")
+            continue
+        try:
+            yield number, json.loads(text), None
+        except json.JSONDecodeError as e:
+            yield number, None, Issue(path, number, "<json>", f"invalid JSON: {e.msg} at column {e.colno}")
+
+
+def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issue]]:
+    """Read a competition-format JSONL file: valid records in file order, and every issue.
+
+    Duplicate ids are issues; the first occurrence is kept. Each kept record
+    gets ``_line`` (its line number) for later messages; writers drop it.
+    """
+    records: list[dict] = []
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    path_s = str(path)
+    for number, obj, issue in iter_jsonl(path):
+        if issue:
+            issues.append(issue)
+            continue
+        faults = check_record(obj, unlabelled)
+        if faults:
+            issues.extend(Issue(path_s, number, f, r) for f, r in faults)
+            continue
+        if obj["id"] in seen:
+            issues.append(Issue(path_s, number, "id", f"duplicate id {obj['id']!r} (first on line {seen[obj['id']]})"))
+            continue
+        seen[obj["id"]] = number
+        obj["_line"] = number
+        records.append(obj)
+    if not records and not issues:
+        issues.append(Issue(path_s, 0, "<file>", "empty: no records"))
+    return records, issues
+
+
+def load_problems(path, unlabelled: bool = False, strict: bool = False, report=print) -> list[dict]:
+    """Read records, report every issue through ``report``; with ``strict`` any issue is fatal.
+
+    Without ``strict`` the bad lines are skipped (and reported) and the rest is returned.
+    A file with no valid record is always an error.
+    """
+    records, issues = read_problems(path, unlabelled)
+    for issue in issues:
+        report(str(issue))
+    if issues and strict:
+        raise DataError(f"{path}: {len(issues)} problem(s) found; nothing written")
+    if not records:
+        raise DataError(f"{path}: no valid records")
+    if issues:
+        report(f"{path}: skipped {len({i.line for i in issues})} bad line(s), kept {len(records)} record(s)")
+    return records
+
+
+def clean(record: dict) -> dict:
+    """The record without private bookkeeping keys (those starting with ``_``)."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(clean(record), ensure_ascii=False)
+
+
+def write_jsonl(path, records: Iterable[dict]) -> int:
+    """Write records atomically (temp file + rename): a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            for record in records:
+                f.write(dumps(record) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return count
+
+
+def write_json(path, obj) -> None:
+    """Write one JSON document atomically, pretty-printed, UTF-8."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            json.dump(obj, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def iter_subquestions(records: Iterable[dict]) -> Iterator[tuple[dict, int, dict]]:
+    """Yield ``(record, index, question)`` for every sub-question, in file order."""
+    for record in records:
+        for index, question in enumerate(record["questions"]):
+            yield record, index, question
+
+
+def split_records(records: Iterable[dict]) -> Iterator[dict]:
+    """One record per sub-question (the seed's split format), keeping id and order.
+
+    Each row keeps every field of its problem, holds one question, and adds
+    ``sub_index`` (0-based) so that :func:`join_records` can rebuild the file.
+    """
+    for record, index, question in iter_subquestions(records):
+        row = {k: v for k, v in clean(record).items() if k != "questions"}
+        row["questions"] = [question]
+        row["sub_index"] = index
+        yield row
+
+
+def join_records(rows: Iterable[dict]) -> list[dict]:
+    """Inverse of :func:`split_records`: consecutive rows sharing an id become one problem."""
+    joined: dict[str, dict] = {}
+    for row in rows:
+        row = clean(row)
+        key = row["id"]
+        if key not in joined:
+            joined[key] = {k: v for k, v in row.items() if k not in ("questions", "sub_index")}
+            joined[key]["questions"] = []
+        joined[key]["questions"].extend(row["questions"])
+    return list(joined.values())

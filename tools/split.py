@@ -1,0 +1,34 @@
+"""Split problems into one row per sub-question (the seed's split format), or join them back.
+
+Usage: python tools/split.py IN.jsonl OUT.jsonl [--join] [--unlabelled] [--strict]
+
+Each split row keeps its problem's id and fields, holds one question and adds
+``sub_index``; ``--join`` rebuilds problems from consecutive rows of one id.
+Bad lines are reported as FILE:LINE and skipped (or, with --strict, nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from lrkit.cli import err, run
+from lrkit.records import join_records, load_problems, split_records, write_jsonl
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--join", action="store_true", help="inverse: join split rows into problems")
+    parser.add_argument("--unlabelled", action="store_true", help="answers may be missing (test files)")
+    parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
+    args = parser.parse_args()
+    records = load_problems(args.input, args.unlabelled, args.strict, report=err)
+    rows = join_records(records) if args.join else split_records(records)
+    count = write_jsonl(args.output, rows)
+    print(f"{args.input}: {len(records)} rows in -> {count} {'problems' if args.join else 'sub-question rows'} -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)
