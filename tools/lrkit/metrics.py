@@ -44,7 +44,7 @@ def score(gold: list[dict], predicted: Mapping[Key, str | None]) -> dict:
     confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for record in gold:
         all_right = True
-        for index, question in enumerate(record["questions"]):
+        for _, index, question in iter_subquestions([record]):
             key = (record["id"], index)
             gold_letter = question["answer"]
             if key not in predicted:
@@ -146,7 +146,7 @@ def load_predictions(path, gold: list[dict], report=print) -> dict[Key, str | No
         if not isinstance(obj, dict) or not isinstance(obj.get("questions"), list) or "id" not in obj:
             report(f"{path}:{number}: <record>: expected a competition-format record with id and questions")
             continue
-        for index, q in enumerate(obj["questions"]):
+        for _, index, q in iter_subquestions([obj]):
             key = (obj["id"], index)
             answer = q.get("answer") if isinstance(q, dict) else None
             if key in options:

@@ -129,7 +129,7 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, object | None, Is
 def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issue]]:
     """Read a competition-format JSONL file: valid records in file order, and every issue.
 
-    Duplicate ids are issues; the first occurrence is kept. Each kept record
+    Duplicate ids (or id + ``sub_index`` for split rows) are issues; the first occurrence is kept. Each kept record
     gets ``_line`` (its line number) for later messages; writers drop it.
     """
     records: list[dict] = []
@@ -144,10 +144,13 @@ def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issu
         if faults:
             issues.extend(Issue(path_s, number, f, r) for f, r in faults)
             continue
-        if obj["id"] in seen:
-            issues.append(Issue(path_s, number, "id", f"duplicate id {obj['id']!r} (first on line {seen[obj['id']]})"))
+        # Split rows (tools/split.py) share their problem's id and differ by sub_index.
+        key = (obj["id"], obj.get("sub_index"))
+        if key in seen:
+            what = f"id {obj['id']!r}" + (f" sub_index {key[1]}" if key[1] is not None else "")
+            issues.append(Issue(path_s, number, "id", f"duplicate {what} (first on line {seen[key]})"))
             continue
-        seen[obj["id"]] = number
+        seen[key] = number
         obj["_line"] = number
         records.append(obj)
     if not records and not issues:
@@ -218,10 +221,14 @@ def write_json(path, obj) -> None:
 
 
 def iter_subquestions(records: Iterable[dict]) -> Iterator[tuple[dict, int, dict]]:
-    """Yield ``(record, index, question)`` for every sub-question, in file order."""
+    """Yield ``(record, index, question)`` for every sub-question, in file order.
+
+    ``index`` is the position in the original problem: split rows count from their ``sub_index``.
+    """
     for record in records:
-        for index, question in enumerate(record["questions"]):
-            yield record, index, question
+        start = record.get("sub_index") or 0
+        for offset, question in enumerate(record["questions"]):
+            yield record, start + offset, question
 
 
 def split_records(records: Iterable[dict]) -> Iterator[dict]:
