@@ -1,0 +1,151 @@
+"""Family trees: parents and genders stated, grandparents, siblings, uncles, aunts and cousins derived."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+
+MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "胡斌", "郭鹏", "林峰", "高翔", "梁宇", "郑凯", "Arthur",
+       "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff"]
+WOMEN = ["王芳", "李娜", "杨静", "黄敏", "吴倩", "孙丽", "朱琳", "何燕", "罗娟", "宋佳", "谢婷", "Molly", "Fleur", "Ginny",
+         "Mary", "Jenny", "Nancy", "Anne", "Julie", "Susan", "Rose", "Lily"]
+DEFINITIONS = [
+    "祖父是指父亲或母亲的父亲；祖母是指父亲或母亲的母亲。",
+    "兄弟是指与本人至少有一位共同父母的其他男性；姐妹是指与本人至少有一位共同父母的其他女性。",
+    "叔叔是指父亲或母亲的兄弟；姑姑是指父亲或母亲的姐妹。",
+    "堂表亲是指父亲或母亲的兄弟姐妹的孩子。",
+]
+RELATIONS = ("祖父", "祖母", "兄弟", "姐妹", "叔叔", "姑姑", "堂表亲")
+
+
+@dataclass
+class Config(GenConfig):
+    min_children: int = 2  # children of the root couple
+    max_children: int = 3
+    max_grandchildren: int = 2  # per married child
+
+    LEVELS: ClassVar[dict] = {
+        "easy": {"min_children": 2, "max_children": 2, "max_grandchildren": 2, "max_questions": 3},
+        "medium": {"min_children": 2, "max_children": 3, "max_grandchildren": 2},
+        "hard": {"min_children": 3, "max_children": 4, "max_grandchildren": 3, "min_questions": 3, "max_questions": 5},
+    }
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("children", self.min_children, self.max_children, minimum=2)
+        check_range("grandchildren", 1, self.max_grandchildren)
+
+
+def generate(rng, cfg: Config):
+    men, women = rng.sample(MEN, len(MEN)), rng.sample(WOMEN, len(WOMEN))
+    male: dict[str, bool] = {}
+
+    def person(is_male):
+        name = (men if is_male else women).pop()
+        male[name] = is_male
+        return name
+
+    parents: dict[str, list[str]] = {}
+    root = [person(True), person(False)]
+    children = [person(rng.random() < 0.5) for _ in range(rng.randint(cfg.min_children, cfg.max_children))]
+    for c in children:
+        parents[c] = list(root)
+    for c in children:
+        if rng.random() < 0.75:
+            spouse = person(not male[c])
+            for _ in range(rng.randint(1, cfg.max_grandchildren)):
+                parents[person(rng.random() < 0.5)] = [c, spouse] if male[c] else [spouse, c]
+    people = list(male)
+
+    def sib(a, b):
+        return a != b and bool(set(parents.get(a, ())) & set(parents.get(b, ())))
+
+    holds = {
+        "祖父": lambda a, b: male[a] and any(a in parents.get(p, ()) for p in parents.get(b, ())),
+        "祖母": lambda a, b: not male[a] and any(a in parents.get(p, ()) for p in parents.get(b, ())),
+        "兄弟": lambda a, b: male[a] and sib(a, b),
+        "姐妹": lambda a, b: not male[a] and sib(a, b),
+        "叔叔": lambda a, b: male[a] and any(sib(a, p) for p in parents.get(b, ())),
+        "姑姑": lambda a, b: not male[a] and any(sib(a, p) for p in parents.get(b, ())),
+        "堂表亲": lambda a, b: any(sib(p, q) for p in parents.get(a, ()) for q in parents.get(b, ())),
+    }
+
+    def of(x):
+        return f"{x}的父母是{'和'.join(parents[x])}。" if x in parents else f"题中没有给出{x}的父母。"
+
+    def steps(rel, a, b):
+        ps = parents.get(b, [])
+        lines = [of(b)]
+        if rel in ("兄弟", "姐妹"):
+            lines = [of(a), of(b)]
+        elif rel in ("叔叔", "姑姑", "堂表亲"):
+            lines += [f"{p}的兄弟姐妹有：{'、'.join(x for x in people if sib(x, p)) or '没有'}。" for p in ps]
+            if rel == "堂表亲":
+                lines.append(of(a))
+        else:
+            lines += [of(p) for p in ps]
+        truth = holds[rel](a, b)
+        lines.append(f"{a}是{'男性' if male[a] else '女性'}，所以{a}{'是' if truth else '不是'}{b}的{rel}。")
+        return lines
+
+    def who(r):
+        rel = r.choice(RELATIONS)
+        pairs = [(a, b) for a in people for b in people if holds[rel](a, b)]
+        if not pairs:
+            return None
+        a, b = r.choice(pairs)
+        wrong = [x for x in people if x != b and not holds[rel](x, b)]
+        return choice(r, f"下列哪个人是{b}的{rel}？", a, r.sample(wrong, len(wrong)), steps(rel, a, b))
+
+    def is_rel(r):
+        rel = r.choice(RELATIONS)
+        want = r.random() < 0.5
+        pairs = [(a, b) for a in people for b in people if a != b and holds[rel](a, b) == want]
+        if not pairs:
+            return None
+        a, b = r.choice(pairs)
+        return yes_no(f"{a}是{b}的{rel}吗？", want, steps(rel, a, b))
+
+    facts = []
+    for child, (father, mother) in parents.items():
+        facts += [f"{father}是{child}的父亲。", f"{mother}是{child}的母亲。"]
+    rng.shuffle(facts)
+    facts.append("男性有：" + "、".join(p for p in people if male[p]) + "。")
+    facts.append("女性有：" + "、".join(p for p in people if not male[p]) + "。")
+    text = ("在一个家族中，有以下成员和他们之间的关系：\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(facts, 1))
+            + "\n\n关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题：")
+    return text, ask(rng, cfg, [who, who, is_rel])
+
+
+def check(record):
+    """Relations as sets of pairs, built by composing the parent relation (no tree walking)."""
+    text = record["problem"]
+    parent = {(a, c) for a, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的(?:父亲|母亲)。$", text, re.M)}
+    men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
+    sib = {(x, y) for p, x in parent for q, y in parent if p == q and x != y}
+    grand = {(a, c) for a, b in parent for b2, c in parent if b == b2}
+    uncle = {(a, c) for a, b in sib for b2, c in parent if b == b2}
+    cousin = {(x, y) for p, x in parent for p2, q in sib if p2 == p for q2, y in parent if q2 == q}
+    base = {"祖父": grand, "祖母": grand, "兄弟": sib, "姐妹": sib, "叔叔": uncle, "姑姑": uncle, "堂表亲": cousin}
+    wants_male = {"祖父": True, "兄弟": True, "叔叔": True, "祖母": False, "姐妹": False, "姑姑": False}
+
+    def holds(rel, a, b):
+        return (a, b) in base[rel] and (rel not in wants_male or (a in men) == wants_male[rel])
+
+    verdicts = []
+    for q in record["questions"]:
+        t = question_body(q)
+        if m := re.match(r"下列哪个人是(\S+?)的(祖父|祖母|兄弟|姐妹|叔叔|姑姑|堂表亲)？", t):
+            verdicts.append([holds(m.group(2), o, m.group(1)) for o in q["options"]])
+        elif m := re.match(r"(\S+?)是(\S+?)的(祖父|祖母|兄弟|姐妹|叔叔|姑姑|堂表亲)吗？", t):
+            truth = holds(m.group(3), m.group(1), m.group(2))
+            verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
+        else:
+            raise ValueError(f"unknown kinship question: {t}")
+    return verdicts
+
+
+FAMILY = Family("kinship", "kinship", 29, Config, generate, check)

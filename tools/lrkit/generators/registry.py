@@ -1,0 +1,66 @@
+"""The family registry and dataset assembly of the exact procedural generators.
+
+Item ``i`` of a dataset is made from ``random.Random(seed + i)`` alone (random
+access, nothing stored): that generator picks the family (weighted by the real
+test set's frequency list), the difficulty (for ``mix``) and the world. Every
+answer comes from an exact solver; each family's ``check`` re-derives it from
+the rendered text by a different method (see ``tests/test_generators.py``).
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..records import LETTERS
+from .base import LEVELS, Family
+from . import (
+    db_lookup, gcd_lcm, graph_reachability, kinship, list_ops, ordering, procedures, recursion, rule_deduction,
+    social_relations, sums, taxonomy, zebra,
+)
+
+_MODULES = (list_ops, graph_reachability, rule_deduction, procedures, social_relations, kinship, taxonomy,
+            sums, zebra, recursion, ordering, db_lookup, gcd_lcm)
+FAMILIES: dict[str, Family] = {m.FAMILY.name: m.FAMILY for m in _MODULES}
+DIFFICULTIES = LEVELS + ("mix",)
+
+
+def select(names: str) -> list[str]:
+    """``all`` or a comma-separated list of family names, checked."""
+    if names == "all":
+        return list(FAMILIES)
+    chosen = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in chosen if n not in FAMILIES]
+    if unknown or not chosen:
+        raise ValueError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
+    return chosen
+
+
+def render_solution(steps: list[str], answer: int, options: list[str]) -> str:
+    """The worked solution, ending on the chosen option; the answer line itself is added at export."""
+    return "\n".join(steps + [f"因此正确的选项是 {LETTERS[answer]}（{options[answer]}）。"])
+
+
+def make_problem(index: int, seed: int = 0, families=None, difficulty: str = "mix", solutions: bool = False) -> dict:
+    """Problem ``index`` of the dataset ``(seed, families, difficulty)``: a competition-format record."""
+    names = list(families or FAMILIES)
+    rng = random.Random(seed + index)
+    family = FAMILIES[rng.choices(names, weights=[FAMILIES[n].weight for n in names])[0]]
+    level = rng.choice(LEVELS) if difficulty == "mix" else difficulty
+    cfg = family.config.for_level(level)
+    problem, subs = family.generate(rng, cfg)
+    questions = []
+    for k, sub in enumerate(subs, 1):
+        q = {"question": f"选择题 {k}：\n{sub['question']}", "options": sub["options"], "answer": LETTERS[sub["answer"]]}
+        if solutions:
+            q["solution"] = render_solution(sub["steps"], sub["answer"], sub["options"])
+        questions.append(q)
+    return {"id": f"gen_{seed}_{index:06d}", "problem": problem, "questions": questions,
+            "family": family.name, "difficulty": level, "source": "generated"}
+
+
+def generate(n: int, seed: int = 0, families=None, difficulty: str = "mix", solutions: bool = False):
+    """Yield problems ``0..n-1`` of the dataset, lazily."""
+    if difficulty not in DIFFICULTIES:
+        raise ValueError(f"difficulty must be one of {DIFFICULTIES}, got {difficulty!r}")
+    for index in range(n):
+        yield make_problem(index, seed, families, difficulty, solutions)

@@ -1,0 +1,134 @@
+"""Is-a hierarchies with inherited features: what a species is, which features it inherits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+
+# A small true-to-life tree, so the closed world never contradicts common knowledge: parent -> children.
+TREE = {
+    "动物": ["哺乳动物", "鸟类", "鱼类"],
+    "哺乳动物": ["猫科动物", "犬科动物"],
+    "鸟类": ["猛禽", "鸣禽"],
+    "鱼类": ["软骨鱼", "硬骨鱼"],
+    "猫科动物": ["老虎", "狮子", "猎豹"],
+    "犬科动物": ["狼", "狐狸", "豺"],
+    "猛禽": ["老鹰", "猫头鹰", "秃鹫"],
+    "鸣禽": ["麻雀", "画眉", "百灵鸟"],
+    "软骨鱼": ["鲨鱼", "鳐鱼"],
+    "硬骨鱼": ["鲤鱼", "金枪鱼", "鲈鱼"],
+}
+FEATURES = {"哺乳动物": "有毛发", "鸟类": "有羽毛", "鱼类": "用鳃呼吸", "猫科动物": "有可以伸缩的爪子",
+            "犬科动物": "嗅觉灵敏", "猛禽": "有钩状的喙", "鸣禽": "善于鸣叫", "软骨鱼": "骨骼由软骨构成", "动物": "需要进食"}
+PARENT = {c: p for p, cs in TREE.items() for c in cs}
+
+
+@dataclass
+class Config(GenConfig):
+    classes: int = 2   # second-level classes in the world
+    species: int = 2   # species per family
+
+    LEVELS: ClassVar[dict] = {
+        "easy": {"classes": 2, "species": 1, "max_questions": 3},
+        "medium": {"classes": 2, "species": 2},
+        "hard": {"classes": 3, "species": 3, "min_questions": 3, "max_questions": 5},
+    }
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("classes", self.classes, len(TREE["动物"]))
+        check_range("species", self.species, 3)
+
+
+def ancestors(x):
+    out = []
+    while x in PARENT:
+        x = PARENT[x]
+        out.append(x)
+    return out
+
+
+def generate(rng, cfg: Config):
+    classes = rng.sample(TREE["动物"], cfg.classes)
+    families = [f for c in classes for f in rng.sample(TREE[c], rng.randint(1, 2))]
+    species = [s for f in families for s in rng.sample(TREE[f], min(cfg.species, len(TREE[f])))]
+    groups = ["动物"] + classes + families
+    features = {g: FEATURES[g] for g in groups if g in FEATURES and rng.random() < 0.85}
+    has = {s: [features[g] for g in [PARENT[s]] + ancestors(PARENT[s]) if g in features] for s in species}
+
+    def chain(s):
+        return "，".join(f"{a}是一种{b}" for a, b in zip([s] + ancestors(s), ancestors(s))) + "。"
+
+    def is_a(r):
+        s = r.choice(species)
+        want = r.random() < 0.5
+        cands = [g for g in groups if (g in ancestors(s)) == want]
+        if not cands:
+            return None
+        g = r.choice(cands)
+        return yes_no(f"{s}是一种{g}吗？", want, [chain(s), f"所以{s}{'是' if want else '不是'}一种{g}。"])
+
+    def feature(r):
+        s = r.choice(species)
+        no = sorted({f for f in features.values()} - set(has[s]))
+        if not has[s] or not no:
+            return None
+        f = r.choice(has[s])
+        owner = next(g for g in ancestors(s) if features.get(g) == f)
+        return choice(r, f"根据以上信息，{s}具有下列哪个特征？", f, r.sample(no, len(no)),
+                      [chain(s), f"所有{owner}都{f}，{s}是一种{owner}，所以{s}{f}。"])
+
+    def member(r):
+        g = r.choice(classes + families)
+        yes = [s for s in species if g in ancestors(s)]
+        no = [s for s in species if g not in ancestors(s)]
+        if not yes or not no:
+            return None
+        s = r.choice(yes)
+        return choice(r, f"下列哪种动物属于{g}？", s, r.sample(no, len(no)), [chain(s), f"其余选项的上级分类中都没有{g}。"])
+
+    facts = [f"{c}是一种{PARENT[c]}。" for c in classes + families + species]
+    rng.shuffle(facts)
+    facts += [f"所有{g}都{f}。" for g, f in features.items()]
+    text = ("在一个动物分类体系中，已知以下分类关系和特征（“是一种”关系可以传递，下级分类具有上级分类的全部特征）：\n\n"
+            + "\n".join(f"{i}. {x}" for i, x in enumerate(facts, 1)) + "\n\n根据以上信息，回答以下选择题：")
+    return text, ask(rng, cfg, [is_a, is_a, feature, member])
+
+
+def check(record):
+    """Depth-first search upward over the parsed is-a facts; features collected along the way."""
+    text = record["problem"]
+    up: dict[str, list[str]] = {}
+    for a, b in re.findall(r"^\d+\. (\S+?)是一种(\S+?)。$", text, re.M):
+        up.setdefault(a, []).append(b)
+    feats = dict(re.findall(r"^\d+\. 所有(\S+?)都(\S+?)。$", text, re.M))
+
+    def supers(x):
+        seen, stack = set(), [x]
+        while stack:
+            for y in up.get(stack.pop(), []):
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        return seen
+
+    verdicts = []
+    for q in record["questions"]:
+        t = question_body(q)
+        if m := re.match(r"(\S+?)是一种(\S+?)吗？", t):
+            truth = m.group(2) in supers(m.group(1))
+            verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
+        elif m := re.match(r"根据以上信息，(\S+?)具有", t):
+            owned = {feats[g] for g in supers(m.group(1)) if g in feats}
+            verdicts.append([o in owned for o in q["options"]])
+        elif m := re.match(r"下列哪种动物属于(\S+?)？", t):
+            verdicts.append([m.group(1) in supers(o) for o in q["options"]])
+        else:
+            raise ValueError(f"unknown taxonomy question: {t}")
+    return verdicts
+
+
+FAMILY = Family("taxonomy", "taxonomy / inheritance", 24, Config, generate, check)
