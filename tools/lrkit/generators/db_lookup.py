@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
+from .base import layout, numbered, EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
 
 COURSES = ["AI", "DB", "OS", "FP", "SE", "ML", "NLP", "CV", "HCI", "NET"]
 PROFS = ["Holvoet", "Moens", "Demoen", "Dedecker", "Jacobs", "Deschreye", "Bruynooghe", "Janssens"]
@@ -78,9 +78,8 @@ def generate(rng, cfg: Config):
 
     lines = [f"{p}教授授课课程：{'、'.join(teaches[p])}。" if teaches[p] else f"{p}教授本学期不授课。" for p in profs]
     lines2 = [f"{s}同学参加的课程有：{'、'.join(takes[s])}。" for s in students]
-    text = ("有一所大学，部分学生和教授的信息如下：\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(lines, 1))
-            + "\n\n以下是学生参加的课程情况：\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(lines2, 1))
-            + "\n\n请根据信息回答以下选择题：")
+    text = layout("有一所大学，部分学生和教授的信息如下：", lines,
+                  f"以下是学生参加的课程情况：\n\n{numbered(lines2)}\n\n请根据信息回答以下选择题：")
     return text, ask(rng, cfg, [teacher_of, count, attends, student_of])
 
 

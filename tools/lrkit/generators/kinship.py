@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "胡斌", "郭鹏", "林峰", "高翔", "梁宇", "郑凯", "Arthur",
        "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff"]
@@ -115,8 +115,8 @@ def generate(rng, cfg: Config):
     rng.shuffle(facts)
     facts.append("男性有：" + "、".join(p for p in people if male[p]) + "。")
     facts.append("女性有：" + "、".join(p for p in people if not male[p]) + "。")
-    text = ("在一个家族中，有以下成员和他们之间的关系：\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(facts, 1))
-            + "\n\n关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题：")
+    text = layout("在一个家族中，有以下成员和他们之间的关系：", facts,
+                  "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题：")
     return text, ask(rng, cfg, [who, who, is_rel])
 
 

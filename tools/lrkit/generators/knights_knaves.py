@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import ClassVar
 
-from .base import EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body
+from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body
 
 KINDS = ("诚实的人", "说谎者")
 
@@ -77,8 +77,8 @@ def generate(rng, cfg: Config):
         return choice(r, "诚实的人一共有几个？", str(k), [str(x) for x in range(len(names) + 1)] + near_numbers(k), steps)
 
     text = (f"在一个岛上，每个人要么是诚实的人（总是说真话），要么是说谎者（总是说假话）。你遇到了{'、'.join(names)}"
-            f" {len(names)} 个人，他们分别说了下面的话：\n\n"
-            + "\n".join(f"{i}. {p}说：“{said[p][0]}”" for i, p in enumerate(names, 1)) + "\n\n根据以上信息，回答以下选择题：")
+            f" {len(names)} 个人，他们分别说了下面的话：")
+    text = layout(text, [f"{p}说：“{said[p][0]}”" for p in names])
     return text, ask(rng, cfg, [kind_q, liar_q, count_q])
 
 

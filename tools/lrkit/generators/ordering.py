@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # (comparative, superlative high, superlative low, ranking phrase)
 SCALES = [("高", "最高", "最矮", "从高到矮"), ("年龄大", "年龄最大", "年龄最小", "按年龄从大到小"),
@@ -55,8 +55,7 @@ def generate(rng, cfg: Config):
         truth = names.index(a) < names.index(b)
         return yes_no(f"{a}比{b}{comp}吗？", truth, [chain, f"{a}排在{b}的{'前面' if truth else '后面'}。"])
 
-    text = f"有{len(names)}个人：{'、'.join(sorted(names))}。已知：\n\n" + "\n".join(
-        f"{i}. {a}比{b}{comp}。" for i, (a, b) in enumerate(pairs, 1)) + "\n\n根据以上信息，回答以下选择题："
+    text = layout(f"有{len(names)}个人：{'、'.join(sorted(names))}。已知：", [f"{a}比{b}{comp}。" for a, b in pairs])
     return text, ask(rng, cfg, [extreme, rank, compare, compare])
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 TRAITS = ["勤奋", "聪明", "成功", "快乐", "健康", "富有", "善良", "受欢迎", "有礼貌", "自信", "勇敢", "细心", "乐观",
           "专注", "幽默", "可靠", "谦虚", "热情"]
@@ -114,7 +114,7 @@ def generate(rng, cfg: Config):
     subs = ask(rng, cfg, [is_trait, is_trait, who, trait_of])
     lines = [f"{p}是{t}的。" for p, t in facts] + [render_rule(b, h) for b, h in rules]
     intro = f"有{len(names)}个人：{'、'.join(names)}。已知以下事实和规则（未给出且无法推出的结论一律视为不成立）："
-    text = intro + "\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(lines, 1)) + "\n\n根据以上信息，回答以下选择题："
+    text = layout(intro, lines)
     return text, subs
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 GROUPS = ["玩家", "黑客", "流氓", "动漫迷", "音乐家", "运动员", "画家", "厨师", "作家", "程序员"]
 DERIVED = ["酷的人", "有趣的人", "危险的人", "受欢迎的人"]
@@ -86,8 +86,7 @@ def generate(rng, cfg: Config):
     facts = [f"{p}是{'，也是'.join(sorted(member[p] - {derived}))}。" for p in residents]
     facts.append(f"任何{'或'.join(makes)}都被认为是{derived}。")
     facts += [f"{j}{v}所有的{'和所有的'.join(t)}。" for j, (v, t) in rules.items()]
-    text = ("在一个社区中，已知下面这些居民的特点和他们之间的喜好（没有提到的喜欢或讨厌关系都不成立）：\n\n"
-            + "\n".join(f"{i}. {x}" for i, x in enumerate(facts, 1)) + "\n\n根据以上信息，回答以下选择题：")
+    text = layout("在一个社区中，已知下面这些居民的特点和他们之间的喜好（没有提到的喜欢或讨厌关系都不成立）：", facts)
     return text, ask(rng, cfg, [who_feels, target_of, does, does])
 
 

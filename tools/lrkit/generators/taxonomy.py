@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # A small true-to-life tree, so the closed world never contradicts common knowledge: parent -> children.
 TREE = {
@@ -93,8 +93,7 @@ def generate(rng, cfg: Config):
     facts = [f"{c}是一种{PARENT[c]}。" for c in classes + families + species]
     rng.shuffle(facts)
     facts += [f"所有{g}都{f}。" for g, f in features.items()]
-    text = ("在一个动物分类体系中，已知以下分类关系和特征（“是一种”关系可以传递，下级分类具有上级分类的全部特征）：\n\n"
-            + "\n".join(f"{i}. {x}" for i, x in enumerate(facts, 1)) + "\n\n根据以上信息，回答以下选择题：")
+    text = layout("在一个动物分类体系中，已知以下分类关系和特征（“是一种”关系可以传递，下级分类具有上级分类的全部特征）：", facts)
     return text, ask(rng, cfg, [is_a, is_a, feature, member])
 
 

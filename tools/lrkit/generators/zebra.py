@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import permutations, product
 from typing import ClassVar
 
-from .base import EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body
+from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body
 
 RANKS = ["第一名", "第二名", "第三名", "第四名"]
 COLORS = ["红色", "蓝色", "绿色", "黄色"]
@@ -111,7 +111,7 @@ def generate(rng, cfg: Config):
             f"每人穿的衣服颜色各不相同，分别是{'、'.join(sorted(attrs['color']))}")
     if cfg.pets:
         head += f"；每人养的宠物也各不相同，分别是{'、'.join(sorted(attrs['pet']))}"
-    text = head + "。已知：\n\n" + "\n".join(f"{i}. {c}" for i, c in enumerate(clues, 1)) + "\n\n根据以上信息，回答以下选择题："
+    text = layout(head + "。已知：", clues)
     return text, ask(rng, cfg, [rank_q, attr_q, owner_q])
 
 
