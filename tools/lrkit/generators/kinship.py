@@ -87,9 +87,36 @@ def generate(rng, cfg: Config):
                 lines.append(of(a))
         else:
             lines += [of(p) for p in ps]
-        truth = holds[rel](a, b)
-        lines.append(f"{a}是{'男性' if male[a] else '女性'}，所以{a}{'是' if truth else '不是'}{b}的{rel}。")
+        lines.append(verdict(rel, a, b))
         return lines
+
+    # Each relation = a structural link (gender-free) + the gender it needs (None: any).
+    links = {
+        "祖父": ("grand", True), "祖母": ("grand", False), "兄弟": ("sib", True), "姐妹": ("sib", False),
+        "叔叔": ("uncle", True), "姑姑": ("uncle", False), "堂表亲": ("cousin", None),
+    }
+
+    def verdict(rel, a, b):
+        """The deciding fact, stated: the structural link (or its absence), then the gender."""
+        kind, needs_male = links[rel]
+        ps = parents.get(b, [])
+        if kind == "grand":
+            via = [p for p in ps if a in parents.get(p, ())]
+            link = f"{a}是{b}的父母{via[0]}的父母" if via else f"{a}不是{b}的父母的父母"
+        elif kind == "sib":
+            via = [p for p in parents.get(a, ()) if a != b and p in ps]
+            link = f"{a}和{b}有共同的父母{via[0]}" if via else f"{a}和{b}没有共同的父母"
+        elif kind == "uncle":
+            via = [p for p in ps if sib(a, p)]
+            link = f"{a}是{b}的父母{via[0]}的兄弟姐妹" if via else f"{a}不是{b}的父母的兄弟姐妹"
+        else:
+            via = [(p, q) for p in parents.get(a, ()) for q in ps if sib(p, q)]
+            link = (f"{a}的父母{via[0][0]}和{b}的父母{via[0][1]}是兄弟姐妹" if via
+                    else f"{a}的父母和{b}的父母之间没有兄弟姐妹关系")
+        truth = holds[rel](a, b)
+        if needs_male is None or not via:
+            return f"{link}，所以{a}{'是' if truth else '不是'}{b}的{rel}。"
+        return f"{link}，且{a}是{'男性' if male[a] else '女性'}，所以{a}{'是' if truth else '不是'}{b}的{rel}。"
 
     def who(r):
         rel = r.choice(RELATIONS)
