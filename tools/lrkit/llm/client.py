@@ -210,6 +210,7 @@ class LLMClient:
         self.limiter = RateLimiter(config.rpm)
         self.rng = rng or random.Random()
         self.stats = ClientStats()
+        self.inflight: dict[str, asyncio.Future] = {}
 
     def key(self, prompt: str, params: dict, sample: int = 0) -> str:
         """The cache key; ``sample`` tells repeated draws of one prompt apart without being sent."""
@@ -222,9 +223,20 @@ class LLMClient:
         if hit is not None:
             self.stats.cache_hits += 1
             return Reply(**{**hit, "cached": True})
-        async with self.slots:
-            reply = await self._attempts(prompt, params)
+        if key in self.inflight:  # the same request is already on its way: share its reply
+            self.stats.cache_hits += 1
+            return Reply(**{**asdict(await asyncio.shield(self.inflight[key])), "cached": True})
+        self.inflight[key] = asyncio.get_running_loop().create_future()
+        try:
+            async with self.slots:
+                reply = await self._attempts(prompt, params)
+        except BaseException as e:
+            shared = self.inflight.pop(key)
+            shared.set_exception(e if isinstance(e, Exception) else RequestFailed("cancelled"))
+            shared.exception()  # retrieved: nobody else may be waiting on it
+            raise
         self.cache.put(key, {k: v for k, v in asdict(reply).items() if k != "cached"})
+        self.inflight.pop(key).set_result(reply)
         self.stats.input_tokens += reply.input_tokens
         self.stats.output_tokens += reply.output_tokens
         return reply

@@ -185,13 +185,21 @@ def serve_in_thread(faults: Faults | None = None) -> tuple[str, FakeServer, call
         box["server"], box["port"] = loop.run_until_complete(fake.start())
         ready.set()
         loop.run_forever()
+        loop.close()
+
+    async def shutdown() -> None:
+        box["server"].close()
+        handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     thread = threading.Thread(target=main, daemon=True)
     thread.start()
     ready.wait(10)
 
     def stop() -> None:
-        loop.call_soon_threadsafe(box["server"].close)
+        asyncio.run_coroutine_threadsafe(shutdown(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
 

@@ -47,7 +47,8 @@ def problem_jobs(seeds: list[dict], n: int, k: int, seed: int, params: dict, pro
         shown = random.Random(f"{seed}:{i}").sample(seeds, min(k, len(seeds)))
         text = _render(prompt, examples=[example_json(r) for r in shown],
                        min_questions=min_questions, max_questions=max_questions)
-        jobs.append(Job(f"{id_prefix}-{i:05d}", text, params, context=[r["id"] for r in shown]))
+        # sample=i: two jobs showing the same seeds are two draws, not one cached reply
+        jobs.append(Job(f"{id_prefix}-{i:05d}", text, params, sample=i, context=[r["id"] for r in shown]))
     return jobs
 
 
