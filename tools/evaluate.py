@@ -1,13 +1,28 @@
-"""Score predictions against gold answers.
+"""Score predictions against gold answers, or answer the gold's questions with a model and score that.
 
-Usage: python tools/evaluate.py --pred P --gold G.jsonl [--json] [--out METRICS.json]
+Usage: python tools/evaluate.py --pred P --gold G.jsonl [--json] [--out METRICS.json] [--report DIR]
+       python tools/evaluate.py --model PATH [--adapter A ...] --gold G.jsonl --backend scoring|generate
+              [--template NAME --prompt FILE --batch-size N] [--vote] [--samples K] [--report DIR]
+       python tools/evaluate.py --model BASE --adapter A --gold G.jsonl --parity MERGED [--parity-n 64]
 
-P is a competition-format JSONL (answers filled) or LLaMA-Factory's
-generated_predictions.jsonl made from G exported in order (answers extracted
-from free text: the LAST "答案是：X" / "Answer: X", else a lone letter;
-unparseable counts as wrong and is counted separately). Prints sub-question
-accuracy, the per-problem all-correct rate, and breakdowns by option count and
-answer letter (and by family/difficulty when G carries them).
+P is a competition-format JSONL (answers filled) or LLaMA-Factory's generated_predictions.jsonl
+made from G exported in order (answers extracted from free text: the LAST "答案是：X" /
+"Answer: X", else a lone letter; unparseable counts as wrong and is counted separately).
+
+With --model the questions are answered by the model: the scoring backend reads the logits of
+the answer letter after "答案是：" (one forward pass per sub-question, problem text shared across
+its sub-questions); the generation backend writes free text and the letter is extracted. Prompts
+are LLaMA-Factory's template (--template, as in the training recipe) around the prompt file
+(--prompt, as given to tools/export_alpaca.py), so they are the tokens the model was trained on.
+
+--vote answers with every --adapter (and every --samples generation) and takes the majority
+(tie-break: summed letter probability, then the earliest voter; see lrkit/voting.py); each
+voter's accuracy and the per-question agreement are reported. --parity compares the adapter
+with the merged model (llamafactory-cli export) on the first N sub-questions, scoring backend,
+and lists every disagreement. --report DIR writes report.html with PNG charts.
+
+Prints sub-question accuracy, the per-problem all-correct rate, and breakdowns by option count
+and answer letter (and by family/difficulty when G carries them).
 """
 
 from __future__ import annotations
@@ -16,8 +31,10 @@ import argparse
 import json
 
 from lrkit.cli import err, run
+from lrkit.inference_cli import add_model_arguments, answer, check_model_arguments, open_model
 from lrkit.metrics import load_predictions, score
-from lrkit.records import load_problems, write_json
+from lrkit.records import DataError, iter_subquestions, load_problems, write_json, write_jsonl
+from lrkit.voting import agreement_summary
 
 
 def format_metrics(m: dict) -> str:
@@ -30,19 +47,85 @@ def format_metrics(m: dict) -> str:
         if key in m:
             cells = ", ".join(f"{k}: {v['accuracy']:.0%} of {v['n']}" for k, v in m[key].items())
             lines.append(f"  by {title}: {cells}")
+    if "voters" in m:
+        lines.append("  voters: " + ", ".join(f"{v['name']} {v['accuracy']:.2%}" for v in m["voters"]))
+    if "agreement" in m:
+        a = m["agreement"]
+        levels = ", ".join(
+            f"{k}: {v['n']}" + (f" ({v['accuracy']:.0%} right)" if "accuracy" in v else "") for k, v in a["by_agreement"].items()
+        )
+        lines.append(f"  agreement: mean {a['mean_agreement']:.2f}, unanimous {a['unanimous']}; by level {levels}")
     return "\n".join(lines)
+
+
+def parity(args, gold: list[dict]) -> int:
+    """Adapter vs merged model on the first N sub-questions: disagreements listed, exit 1 if any."""
+    from lrkit.inference import score as score_items
+
+    if len(args.adapter) != 1:
+        raise DataError("--parity needs exactly one --adapter (the one that was merged)")
+    results = []
+    for label, model_path, adapters in (("adapter", args.model, args.adapter), ("merged", args.parity, [])):
+        args.model = model_path
+        model, prompter = open_model(args, adapters)
+        items = prompter.items(gold)[: args.parity_n]
+        answers, _ = score_items(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
+        results.append(answers)
+        del model
+    disagreements = [(a, m) for a, m in zip(*results) if a.letter != m.letter]
+    drift = max(max(abs(x - y) for x, y in zip(a.probs, m.probs)) for a, m in zip(*results))
+    print(f"parity: {len(results[0]) - len(disagreements)}/{len(results[0])} sub-questions agree; "
+          f"largest letter-probability difference {drift:.4f}")
+    for a, m in disagreements:
+        print(f"  {a.key[0]} #{a.key[1] + 1}: adapter {a.letter} ({max(a.probs):.3f}) vs merged {m.letter} ({max(m.probs):.3f})")
+    return 1 if disagreements else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pred", required=True, help="predictions: competition JSONL or generated_predictions.jsonl")
+    parser.add_argument("--pred", help="predictions: competition JSONL or generated_predictions.jsonl")
     parser.add_argument("--gold", required=True, help="gold competition-format JSONL")
     parser.add_argument("--json", action="store_true", help="print metrics as JSON")
     parser.add_argument("--out", help="also write the metrics JSON here")
+    parser.add_argument("--save", help="with --model: write the model's answers as a competition-format JSONL")
+    parser.add_argument("--report", metavar="DIR", help="write DIR/report.html with PNG charts")
+    parser.add_argument("--vote", action="store_true", help="majority over every --adapter and --samples generation")
+    parser.add_argument("--parity", metavar="MERGED", help="compare --adapter with this merged model")
+    parser.add_argument("--parity-n", type=int, default=64, help="sub-questions compared by --parity (default 64)")
+    add_model_arguments(parser)
     args = parser.parse_args()
+    if bool(args.pred) == bool(args.model):
+        parser.error("give exactly one of --pred or --model")
+    check_model_arguments(parser, args)
+    if not args.vote and (len(args.adapter) > 1 or args.samples > 1):
+        parser.error("several adapters or --samples > 1 need --vote")
     gold = load_problems(args.gold, report=err)
-    predicted = load_predictions(args.pred, gold, report=err)
+    if args.parity:
+        return parity(args, gold)
+    details = None
+    if args.pred:
+        predicted = load_predictions(args.pred, gold, report=err)
+    else:
+        model, prompter = open_model(args)
+        items, voters, names, votes = answer(args, model, prompter, gold)
+        predicted = {item.key: vote.letter for item, vote in zip(items, votes)}
+        details = {item.key: {"vote": vote, "text": voters[0][i].text} for i, (item, vote) in enumerate(zip(items, votes))}
     metrics = score(gold, predicted)
+    if args.model and len(voters) > 1:
+        gold_letters = [q["answer"] for _, _, q in iter_subquestions(gold)]
+        metrics["voters"] = [
+            {"name": name, "accuracy": round(sum(a.letter == g for a, g in zip(v, gold_letters)) / len(gold_letters), 4)}
+            for name, v in zip(names, voters)
+        ]
+        metrics["agreement"] = agreement_summary(votes, [v.letter == g for v, g in zip(votes, gold_letters)])
+    if args.save:
+        answered = [{**r, "questions": [{**q, "answer": predicted.get((r["id"], i))} for i, q in enumerate(r["questions"])]} for r in gold]
+        write_jsonl(args.save, answered)
+    if args.report:
+        from lrkit.report import write_report
+
+        path = write_report(args.report, gold, predicted, metrics, details, title=args.model or args.pred)
+        err(f"report: {path}")
     if args.out:
         write_json(args.out, metrics)
     print(json.dumps(metrics, ensure_ascii=False, indent=2) if args.json else format_metrics(metrics))
