@@ -14,13 +14,14 @@ import random
 from ..records import LETTERS
 from .base import LEVELS, Family
 from . import (
-    binary_trees, db_lookup, food_chain, gcd_lcm, graph_reachability, kinship, knights_knaves, list_ops, ordering, peano, primes, procedures, recursion,
-    rule_deduction, scheduling, search_puzzles, social_relations, sums, taxonomy, zebra,
+    binary_trees, db_lookup, food_chain, gcd_lcm, graph_reachability, kinship, knights_knaves, list_ops, ordering, peano,
+    powers, primes, procedures, recursion, rule_deduction, scheduling, search_puzzles, social_relations, stacking, sums,
+    taxonomy, zebra,
 )
 
 _MODULES = (list_ops, graph_reachability, rule_deduction, procedures, social_relations, kinship, taxonomy,
-            sums, zebra, recursion, ordering, db_lookup, food_chain, gcd_lcm, knights_knaves, search_puzzles,
-            peano, primes, food_chain, scheduling, binary_trees)
+            sums, zebra, recursion, ordering, db_lookup, gcd_lcm, knights_knaves, search_puzzles, peano, primes,
+            food_chain, scheduling, binary_trees, stacking, powers)
 FAMILIES: dict[str, Family] = {m.FAMILY.name: m.FAMILY for m in _MODULES}
 DIFFICULTIES = LEVELS + ("mix",)
 
