@@ -160,7 +160,7 @@ def generate(rng, cfg: Config):
 
     text = ("二叉搜索树的插入规则如下：\n\n1. 向空树插入一个数，它成为根节点。\n2. 要插入的数比当前节点小就进入左子树，比当前节点大就进入右子树，"
             "直到遇到空位置，把它放在那里。\n3. 如果要插入的数已经在树中，树保持不变。\n\n"
-            + (f"树用 tree(值, 左子树, 右子树) 表示" if style == "tree" else "树用 btree(左子树, 值, 右子树) 表示")
+            + ("树用 tree(值, 左子树, 右子树) 表示" if style == "tree" else "树用 btree(左子树, 值, 右子树) 表示")
             + f"，空树写作 nil。从一棵空树开始，依次插入 {fmt_list(keys)}。\n\n根据以上信息，回答以下选择题：")
     return text, ask(rng, cfg, [structure_q, order_q, height_q, leaves_q, parent_q, side_q])
 

@@ -57,11 +57,11 @@ def hanoi(rng, cfg: Config):
     moves = hanoi_moves(n, src, dst, aux)
     total = len(moves)
     last = min(total, 31)  # later moves would need a replay too long for a worked solution
-    rule = [f"要把 n 个圆盘从起始柱移到目标柱：先把上面的 n-1 个圆盘借助目标柱移到第三根柱子，再把最大的圆盘移到目标柱，"
-            f"最后把那 n-1 个圆盘借助起始柱移到目标柱。"]
+    rule = ["要把 n 个圆盘从起始柱移到目标柱：先把上面的 n-1 个圆盘借助目标柱移到第三根柱子，再把最大的圆盘移到目标柱，"
+            "最后把那 n-1 个圆盘借助起始柱移到目标柱。"]
 
     def count_steps(m):
-        return rule + [f"设 T(m) 为移动 m 个圆盘的步数，T(1) = 1，T(m) = 2 × T(m-1) + 1。"] + \
+        return rule + ["设 T(m) 为移动 m 个圆盘的步数，T(1) = 1，T(m) = 2 × T(m-1) + 1。"] + \
             [f"T({i}) = 2 × {2 ** (i - 1) - 1} + 1 = {2 ** i - 1}。" for i in range(2, m + 1)]
 
     def replay(k):
