@@ -1,29 +1,84 @@
 #!/usr/bin/env bash
-# README command 1: set up, then run the pipeline on the built-in default.
+# README command 1: set up, then run the whole pipeline on the embedded default model (SmolLM2-135M-Instruct), on CPU.
 # Usage: bash scripts/demo.sh [--force]      (re-running skips finished steps unless --force)
-# Env: DATA (competition JSONL; default ../shared/data/round1_train_data.jsonl, else the repo's own sample),
-#      WORK (outputs; default data/work/demo).
+# Env (paths; defaults in brackets):
+#   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl, else the repo's sample]
+#   MODEL     base model [models/smollm2-135m-instruct, made by scripts/setup.sh]
+#   WORK      split, test file, metrics, logs [data/work/demo]
+#   SAVE      adapter (SAVE/sft) and merged model (SAVE/merged) [saves/smollm2-135m-demo/lora]
+#   SUBMIT    submission written for the test-format file [data/output/demo/submit.jsonl]
+#   TRAIN_ARGS extra LLaMA-Factory overrides for training, e.g. "max_steps=60 learning_rate=2e-4" []
+#
+# Steps: split train/validation by problem -> unlabelled test-format copy of the validation split (the repo has no
+# test set) -> Alpaca export + registration (demo_train, demo_val) -> zero-shot accuracy of the base model ->
+# LoRA training (configs/demo_cpu.yaml, capped at max_steps) -> accuracy with the adapter, side by side ->
+# merge (configs/demo_cpu_merge.yaml) -> adapter/merged parity -> submission by the merged model, with its
+# similarity to the zero-shot answers (the baseline: how far fine-tuning moved the answers).
+# Accuracy comes from tools/evaluate.py's scoring backend (one forward pass per sub-question); the LLaMA-Factory
+# predict route (generated_predictions.jsonl) is in scripts/run_recipe.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-PY=.venv/bin/python
-FORCE=${1:-}
+TAG=demo
+source scripts/steps.sh
+[[ "${1:-}" == --force ]] && FORCE=1
+
 DATA=${DATA:-../shared/data/round1_train_data.jsonl}
 [[ -f "$DATA" ]] || DATA=data/fixtures/sample_train.jsonl
+MODEL=${MODEL:-models/smollm2-135m-instruct}
 WORK=${WORK:-data/work/demo}
-mkdir -p "$WORK"
+SAVE=${SAVE:-saves/smollm2-135m-demo/lora}
+SUBMIT=${SUBMIT:-data/output/demo/submit.jsonl}
+RECIPE=configs/demo_cpu
+TEMPLATE=smollm2                 # as in the recipes
+LOGS=$WORK/logs
+mkdir -p "$LOGS" "$(dirname "$SUBMIT")"
+overrides=(model_name_or_path="$MODEL")
+read -ra train_args <<< "${TRAIN_ARGS:-}"
+start=$SECONDS
 
-step() { # step NAME OUTPUT -- command...: run unless OUTPUT exists (or --force)
-  local name=$1 out=$2; shift 3
-  if [[ -e "$out" && "$FORCE" != "--force" ]]; then echo "[demo] $name: done already -> $out"; return; fi
-  echo "[demo] $name"; "$@"; echo "[demo] $name -> $out"
-}
-
-echo "[demo] data: $DATA"
+echo "[demo] data $DATA | model $MODEL | work $WORK | adapter $SAVE/sft | merged $SAVE/merged | submission $SUBMIT"
 $PY tools/validate.py "$DATA"
 step "split train/validation by problem" "$WORK/val.jsonl" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
-step "export Alpaca (train)" data/sft/demo_train.json -- \
-  $PY tools/export_alpaca.py "$WORK/train.jsonl" data/sft/demo_train.json --name demo_train --register dataset_info.json
-step "export Alpaca (validation)" data/sft/demo_val.json -- \
-  $PY tools/export_alpaca.py "$WORK/val.jsonl" data/sft/demo_val.json --name demo_val --register dataset_info.json
+step "test-format file (validation without answers)" "$WORK/test.jsonl" -- \
+  env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$WORK/test.jsonl"
+# Exports always run (a second each): data/sft/ is shared by every WORK, so it must follow this run's split.
+echo "[demo] export Alpaca and register demo_train, demo_val in dataset_info.json"
+$PY tools/export_alpaca.py "$WORK/train.jsonl" data/sft/demo_train.json --name demo_train --register dataset_info.json
+$PY tools/export_alpaca.py "$WORK/val.jsonl" data/sft/demo_val.json --name demo_val --register dataset_info.json
+
+step "zero-shot accuracy (base model)" "$WORK/zero_shot.json" -- \
+  $PY tools/evaluate.py --model "$MODEL" --template $TEMPLATE --gold "$WORK/val.jsonl" \
+    --out "$WORK/zero_shot.json" --save "$WORK/zero_shot_answers.jsonl"
+step "LoRA training ($RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" -- \
+  logged "$LOGS/train.log" $LF train $RECIPE.yaml "${overrides[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
+grep -E "^\s+(train_loss|train_runtime|train_samples_per_second) " "$LOGS/train.log" || true
+step "accuracy with the adapter" "$WORK/adapter.json" -- \
+  $PY tools/evaluate.py --model "$MODEL" --adapter "$SAVE/sft" --template $TEMPLATE --gold "$WORK/val.jsonl" \
+    --out "$WORK/adapter.json" --save "$WORK/adapter_answers.jsonl"
+step "merge (${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" -- \
+  logged "$LOGS/merge.log" $LF export ${RECIPE}_merge.yaml "${overrides[@]}" adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
+step "parity: adapter vs merged model" "$LOGS/parity.log" -- \
+  teed "$LOGS/parity.log" $PY tools/evaluate.py --model "$MODEL" --adapter "$SAVE/sft" --template $TEMPLATE --gold "$WORK/val.jsonl" \
+      --parity "$SAVE/merged" --parity-n 32
+step "submission by the merged model" "$SUBMIT" -- \
+  $PY tools/submit.py --model "$SAVE/merged" --template $TEMPLATE --test "$WORK/test.jsonl" --out "$SUBMIT" \
+    --baseline "$WORK/zero_shot_answers.jsonl"
+
+echo
+echo "[demo] validation accuracy, same $(
+  $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["subquestions"])' "$WORK/zero_shot.json") sub-questions:"
+$PY - "$WORK/zero_shot.json" "$WORK/adapter.json" <<'PY'
+import json, sys
+zero, tuned = (json.load(open(p)) for p in sys.argv[1:])
+print(f"  {'':24}{'zero-shot':>12}{'fine-tuned':>12}")
+for label, key in (("sub-question accuracy", "accuracy"), ("all-correct problems", "problem_accuracy")):
+    print(f"  {label:24}{zero[key]:>12.2%}{tuned[key]:>12.2%}")
+print(f"  {'unparseable':24}{zero['unparseable']:>12}{tuned['unparseable']:>12}")
+PY
+echo "[demo] adapter:      $SAVE/sft"
+echo "[demo] merged model: $SAVE/merged"
+echo "[demo] submission:   $SUBMIT ($($PY tools/similarity.py "$SUBMIT" "$WORK/zero_shot_answers.jsonl" | head -1) vs zero-shot baseline)"
+echo "[demo] chat:         llamafactory-cli webchat ${RECIPE}_chat.yaml"
+echo "[demo] finished in $((SECONDS - start)) s (after set-up)"
