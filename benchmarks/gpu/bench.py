@@ -1,0 +1,144 @@
+"""Run a benchmark plan: write its random-weight model once, then time each run through train_timed.py.
+
+Usage: python benchmarks/gpu/bench.py PLAN.yaml --work /tmp/bench --results OUT.json [--budget-s 500]
+                                      [--set key=value ...] [--model-set key=value ...] [--only NAME ...]
+
+A plan (benchmarks/gpu/plan_*.yaml) names the model config, the overrides every run gets (data, no eval) and
+the runs: a recipe, its own overrides, warm-up and timed steps, and for per-layer memory sweeps a layer count.
+Each run is a separate process, so one run's out-of-memory or its kernel patches (Liger patches the model
+classes) cannot touch the next; a run is skipped once less than its expected time is left of --budget-s, so the
+call returns with whatever was measured. --set adds overrides to every run and --model-set changes the model
+config (the CPU smoke test uses both to shrink everything).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+
+def model_dirs(plan: dict, work: Path, model_set: list[str]) -> Path:
+    """Write the plan's model (and its fewer-layer views) unless a finished one is there; return its folder."""
+    model = plan["model"]
+    out = work / "model"
+    if not (out / "config.json").exists():
+        cmd = [sys.executable, str(HERE / "make_random_model.py"), str(HERE / model["config"]), str(out),
+               "--tokenizer", str(ROOT / plan["tokenizer"])]
+        if model.get("layers"):
+            cmd += ["--layers", str(model["layers"])]
+        if model.get("views"):
+            cmd += ["--views", ",".join(map(str, model["views"]))]
+        if model_set:
+            cmd += ["--set", *model_set]
+        subprocess.run(cmd, check=True, cwd=ROOT)
+    return out
+
+
+def run_argv(plan: dict, run: dict, model: Path, work: Path, extra: list[str]) -> list[str]:
+    layers = run.get("layers")
+    path = model.with_name(f"{model.name}-L{layers}") if layers and layers != plan["model"].get("layers") else model
+    overrides = {
+        "model_name_or_path": str(path),
+        "output_dir": str(work / "runs" / run["name"]),
+        "max_steps": run["warmup"] + run["steps"],
+        **plan.get("common", {}),
+        **run.get("set", {}),
+    }
+    return [run["recipe"], *(f"{k}={_cli(v)}" for k, v in overrides.items()), *extra]
+
+
+def _cli(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = str(value)
+    if isinstance(value, str) and yaml.safe_load(text) != value:  # "no" would reach OmegaConf as False
+        return f"'{text}'"
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("plan", type=Path)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench"), help="model, run outputs, logs")
+    parser.add_argument("--results", type=Path, required=True, help="JSON file to write")
+    parser.add_argument("--budget-s", type=float, default=500, help="start no run that would end after this")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="overrides for every run")
+    parser.add_argument("--model-set", nargs="*", default=[], metavar="KEY=VALUE", help="model config overrides")
+    parser.add_argument("--only", nargs="*", default=[], help="run names to run (default: all)")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    plan = yaml.safe_load(args.plan.read_text())
+    work = args.work / args.plan.stem
+    model = model_dirs(plan, work, args.model_set)
+    print(f"[bench] model ready after {time.perf_counter() - start:.0f} s: {model}", flush=True)
+    results = {"plan": str(args.plan.relative_to(ROOT)) if args.plan.is_absolute() else str(args.plan),
+               "environment": environment(), "runs": []}
+    for run in plan["runs"]:
+        if args.only and run["name"] not in args.only:
+            continue
+        left = args.budget_s - (time.perf_counter() - start)
+        if left < run.get("expect_s", 60):
+            print(f"[bench] skip {run['name']}: {left:.0f} s left of the budget", flush=True)
+            results["runs"].append({"name": run["name"], "skipped": "time budget"})
+            continue
+        argv = run_argv(plan, run, model, work, args.set)
+        metrics = work / "runs" / f"{run['name']}.json"
+        log = work / "runs" / f"{run['name']}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        metrics.unlink(missing_ok=True)
+        cmd = [sys.executable, str(HERE / "train_timed.py"), "--metrics", str(metrics), "--warmup", str(run["warmup"]),
+               *argv]
+        print(f"[bench] {run['name']}: llamafactory-cli train {shlex.join(argv)}", flush=True)
+        with log.open("w") as out:
+            try:
+                code = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=max(left, 30)).returncode
+            except subprocess.TimeoutExpired:
+                code = "timeout"
+        entry = {"name": run["name"], "lever": run.get("lever", ""), "exit": code,
+                 "command": "llamafactory-cli train " + shlex.join(argv)}
+        if metrics.exists():
+            measured = json.loads(metrics.read_text())
+            entry.update({k: v for k, v in measured.items() if k not in ("recipe", "argv")})
+        else:
+            entry["error"] = f"no metrics (exit {code}: killed, e.g. host out of memory, or past the budget): see the log"
+        results["runs"].append(entry)
+        print("[bench] " + summary_line(entry), flush=True)
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    args.results.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(f"[bench] done in {time.perf_counter() - start:.0f} s -> {args.results}")
+    for entry in results["runs"]:
+        print(summary_line(entry))
+    return 0
+
+
+def summary_line(entry: dict) -> str:
+    keys = ("tokens_per_s", "samples_per_s", "mfu", "padding_fraction", "peak_allocated_gib", "peak_reserved_gib",
+            "projected_seed_job_min", "wall_s", "error", "skipped")
+    return f"{entry['name']:<28} " + " ".join(f"{k}={entry[k]}" for k in keys if entry.get(k) is not None)
+
+
+def environment() -> dict:
+    import torch
+
+    env = {"torch": torch.__version__, "python": sys.version.split()[0]}
+    if torch.cuda.is_available():
+        env["gpu"] = torch.cuda.get_device_name()
+    return env
+
+
+if __name__ == "__main__":
+    sys.exit(main())
