@@ -23,9 +23,6 @@ import random
 import time
 from dataclasses import asdict, dataclass, field
 
-import anthropic
-import openai
-
 from ..records import DataError
 from .cache import ResponseCache, request_key
 from .config import LLMConfig
@@ -132,14 +129,14 @@ def _body(http_response) -> dict:
     return data
 
 
-def _translate(e: Exception) -> Exception:
-    """An SDK exception as one of ours."""
-    if isinstance(e, (openai.APITimeoutError, anthropic.APITimeoutError)):
+def _translate(e: Exception, sdk) -> Exception:
+    """An exception of ``sdk`` (the openai or anthropic module: same class names) as one of ours."""
+    if isinstance(e, sdk.APITimeoutError):
         return TransientError("timeout")
-    if isinstance(e, (openai.APIConnectionError, anthropic.APIConnectionError)):
+    if isinstance(e, sdk.APIConnectionError):
         cause = e.__cause__ or e.__context__
         return TransientError(f"connection: {type(cause).__name__ if cause else 'closed'}")
-    if isinstance(e, (openai.APIStatusError, anthropic.APIStatusError)):
+    if isinstance(e, sdk.APIStatusError):
         status = e.status_code
         if status in RETRY_STATUS or status >= 500:
             return TransientError(f"http {status}", retry_after_seconds(e.response.headers))
@@ -149,8 +146,12 @@ def _translate(e: Exception) -> Exception:
     return e
 
 
+# Each SDK is imported only when used: anthropic alone takes seconds to import.
 class _OpenAIBackend:
     def __init__(self, config: LLMConfig):
+        import openai
+
+        self.module, self.error = openai, openai.OpenAIError
         self.sdk = openai.AsyncOpenAI(api_key=config.api_key(), base_url=config.base_url,
                                       timeout=config.timeout, max_retries=0)
 
@@ -178,6 +179,9 @@ class _OpenAIBackend:
 
 class _AnthropicBackend:
     def __init__(self, config: LLMConfig):
+        import anthropic
+
+        self.module, self.error = anthropic, anthropic.AnthropicError
         self.sdk = anthropic.AsyncAnthropic(api_key=config.api_key(), base_url=config.base_url,
                                             timeout=config.timeout, max_retries=0)
 
@@ -252,8 +256,8 @@ class LLMClient:
                         return await self.backend.call(config.model, prompt, params)
                 except TimeoutError:
                     raise TransientError("timeout") from None
-                except (openai.OpenAIError, anthropic.AnthropicError) as e:
-                    raise _translate(e) from None
+                except self.backend.error as e:
+                    raise _translate(e, self.backend.module) from None
             except TransientError as e:
                 self.stats.note_error(str(e).split(" (")[0])
                 if attempt == config.max_retries:
