@@ -88,6 +88,8 @@ def main() -> int:
     if torch.cuda.is_available():
         result["peak_allocated_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
         result["peak_reserved_gib"] = round(torch.cuda.max_memory_reserved() / 2**30, 2)
+        free, total = torch.cuda.mem_get_info()  # what nvidia-smi shows = the allocator's pool + the CUDA context
+        result["context_gib"] = round((total - free - torch.cuda.memory_reserved()) / 2**30, 2)
     result["steps"] = [
         {"t": round(s["t"] - start, 3), **{k: s[k] for k in ("tokens", "samples", "slots")}} for s in timer.steps
     ]
