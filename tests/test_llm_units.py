@@ -187,3 +187,21 @@ def test_journal_cuts_a_torn_last_line_and_appends_after_it(tmp_path):
     journal.close()
     lines = path.read_text().splitlines()
     assert len(lines) == 3 and json.loads(lines[2])["job"] == "c"
+
+
+def test_subquestion_mode_keeps_the_seed_problem_and_adds_new_questions(tmp_path):
+    from conftest import FIXTURES, run_tool
+
+    url, fake, stop = serve_in_thread(Faults(malformed=0.0))
+    try:
+        out = tmp_path / "sq.jsonl"
+        run_tool("synthesize", "--seeds", FIXTURES / "sample_train.jsonl", "--mode", "subquestions", "--n", 8,
+                 "--out", out, "--model", "m", "--base-url", url + "/v1", "--cache-dir", tmp_path / "c", check=True)
+    finally:
+        stop()
+    seeds = {r["id"]: r for r in map(json.loads, (FIXTURES / "sample_train.jsonl").read_text(encoding="utf-8").splitlines())}
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 8 and len({r["id"] for r in records}) == 8
+    for record in records:
+        seed = seeds[record["source"]["seed"]]
+        assert record["problem"] == seed["problem"] and record["id"].startswith(seed["id"] + "-sq")
