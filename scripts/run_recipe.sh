@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# One recipe end to end on a GPU machine: train -> predict on the validation split -> accuracy -> merge -> submission.
+# Usage: bash scripts/run_recipe.sh RECIPE [--force]      (RECIPE: lora_7b, qlora_32b, qlora_72b, demo_cpu)
+#        scripts/run_lora_7b.sh and scripts/run_qlora_32b.sh call this with their recipe.
+# Re-running skips finished steps unless --force. Every path comes from these variables (env overrides):
+#   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl]
+#   TEST      test-format JSONL to answer [WORK/test.jsonl: the validation split without answers]
+#   MODEL     base model, hub id or local path [the recipe's model_name_or_path]
+#   WORK      split, metrics, logs [data/work/RECIPE]
+#   SAVE      adapter (SAVE/sft), predictions (SAVE/predict), merged model (SAVE/merged) [the recipe's output_dir/..]
+#   SUBMIT    submission [data/output/RECIPE/submit.jsonl]
+#   DATASET_DIR  where the Alpaca exports (DATASET_DIR/data/sft/) and their dataset_info.json go [.]
+#   BASELINE  an answer file to report the submission's similarity to []
+#   TRAIN_ARGS extra LLaMA-Factory overrides for training, e.g. "per_device_train_batch_size=4" []
+#
+# Multi-GPU (LLaMA-Factory's own launcher: torchrun, one process per GPU):
+#   NPROC_PER_NODE=N   processes (GPUs) for training; N > 1 sets FORCE_TORCHRUN=1 [1]
+#   DEEPSPEED=FILE     a DeepSpeed config: configs/deepspeed/ds_z2_config.json (LoRA: replicated weights, sharded
+#                      optimizer), ds_z3_config.json (72B QLoRA: weights sharded too), ds_z3_offload_config.json
+#                      (DeepSpeed is not in requirements.txt: pip install deepspeed on the GPU machine) []
+#   FSDP=1             FSDP through accelerate (configs/deepspeed/fsdp_config.yaml) instead of torchrun []
+#   NNODES, NODE_RANK, MASTER_ADDR, MASTER_PORT   several machines (LLaMA-Factory reads them)
+# e.g. NPROC_PER_NODE=2 DEEPSPEED=configs/deepspeed/ds_z2_config.json bash scripts/run_lora_7b.sh
+# Predict, merge and submission run in one process (predict_with_generate under torchrun would shard the
+# validation set; one GPU is enough for it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RECIPE=${1:?usage: run_recipe.sh RECIPE [--force]}
+[[ -f configs/$RECIPE.yaml ]] || { echo "error: configs/$RECIPE.yaml: no such recipe" >&2; exit 2; }
+TAG=$RECIPE
+source scripts/steps.sh
+[[ "${2:-}" == --force ]] && FORCE=1
+
+recipe_value() { # recipe_value KEY [STAGE]: a value from configs/RECIPE[_STAGE].yaml
+  $PY -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "configs/$RECIPE${2:+_$2}.yaml" "$1"
+}
+DATA=${DATA:-../shared/data/round1_train_data.jsonl}
+MODEL=${MODEL:-$(recipe_value model_name_or_path)}
+WORK=${WORK:-data/work/$RECIPE}
+SAVE=${SAVE:-$(dirname "$(recipe_value output_dir)")}
+TEST=${TEST:-$WORK/test.jsonl}
+SUBMIT=${SUBMIT:-data/output/$RECIPE/submit.jsonl}
+BASELINE=${BASELINE:-}
+DATASET_DIR=${DATASET_DIR:-.}
+NPROC_PER_NODE=${NPROC_PER_NODE:-1}
+TEMPLATE=$(recipe_value template)
+TRAIN_SET=$(recipe_value dataset)
+VAL_SET=$(recipe_value eval_dataset predict)
+LOGS=$WORK/logs
+mkdir -p "$LOGS" "$(dirname "$SUBMIT")"
+read -ra train_args <<< "${TRAIN_ARGS:-}"
+[[ -n "${DEEPSPEED:-}" ]] && train_args+=(deepspeed="$DEEPSPEED")
+model=(model_name_or_path="$MODEL" dataset_dir="$DATASET_DIR")
+
+echo "[$TAG] data $DATA | model $MODEL | template $TEMPLATE | work $WORK | save $SAVE | submission $SUBMIT"
+echo "[$TAG] training on $NPROC_PER_NODE process(es)${DEEPSPEED:+ with DeepSpeed $DEEPSPEED}${FSDP:+ with FSDP}"
+$PY tools/validate.py "$DATA"
+step "split train/validation by problem" "$WORK/val.jsonl" -- \
+  $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
+[[ "$TEST" != "$WORK/test.jsonl" ]] || step "test-format file (validation without answers)" "$TEST" -- \
+  env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$TEST"
+# Exports always run (seconds): data/sft/ is shared by every WORK, so it must follow this run's split.
+echo "[$TAG] export Alpaca and register $TRAIN_SET, $VAL_SET in $DATASET_DIR/dataset_info.json"
+for split in train val; do
+  name=$([[ $split == train ]] && echo "$TRAIN_SET" || echo "$VAL_SET")
+  $PY tools/export_alpaca.py "$WORK/$split.jsonl" "$DATASET_DIR/data/sft/$name.json" --name "$name" \
+    --register "$DATASET_DIR/dataset_info.json"
+done
+
+train=($LF train "configs/$RECIPE.yaml")
+if [[ -n "${FSDP:-}" ]]; then
+  train=(accelerate launch --config_file configs/deepspeed/fsdp_config.yaml --num_processes "$NPROC_PER_NODE"
+         -m llamafactory.launcher "configs/$RECIPE.yaml")
+elif (( NPROC_PER_NODE > 1 )); then
+  export FORCE_TORCHRUN=1 NPROC_PER_NODE
+fi
+step "train (configs/$RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" -- \
+  logged "$LOGS/train.log" "${train[@]}" "${model[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
+unset FORCE_TORCHRUN
+step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" -- \
+  logged "$LOGS/predict.log" $LF train "configs/${RECIPE}_predict.yaml" "${model[@]}" \
+    adapter_name_or_path="$SAVE/sft" output_dir="$SAVE/predict"
+step "accuracy of the predictions" "$WORK/val_metrics.json" -- \
+  $PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" --out "$WORK/val_metrics.json"
+step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" -- \
+  logged "$LOGS/merge.log" $LF export "configs/${RECIPE}_merge.yaml" "${model[@]}" \
+    adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
+step "submission by the merged model" "$SUBMIT" -- \
+  $PY tools/submit.py --model "$SAVE/merged" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
+
+echo "[$TAG] validation: $($PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" | head -1)"
+echo "[$TAG] adapter $SAVE/sft | merged model $SAVE/merged | submission $SUBMIT"
+echo "[$TAG] chat: llamafactory-cli webchat configs/${RECIPE}_chat.yaml"
