@@ -102,22 +102,31 @@ class Prompter:
         return items
 
 
-def load_model(path: str, adapters: Sequence[str] = (), dtype: str = "auto", device: str | None = None):
+def load_tokenizer(path: str):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path)
+    except (OSError, ValueError) as e:
+        raise DataError(f"{path}: cannot load tokenizer: {e}") from None
+
+
+def load_model(path: str, adapters: Sequence[str] = (), dtype: str = "auto", device: str | None = None, tokenizer=None):
     """A causal LM from a hub id or local folder, with LoRA adapters loaded by PEFT (named ``a0``, ``a1``...).
 
     With several adapters the first is active; :func:`use_adapter` switches. ``dtype`` "auto"
     keeps the checkpoint's dtype on CPU and uses bf16 on CUDA.
     """
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if dtype == "auto":
         torch_dtype = torch.bfloat16 if device.startswith("cuda") else "auto"
     else:
         torch_dtype = getattr(torch, dtype)
+    tokenizer = tokenizer or load_tokenizer(path)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype, attn_implementation="sdpa")
     except (OSError, ValueError) as e:
         raise DataError(f"{path}: cannot load model: {e}") from None
@@ -215,18 +224,18 @@ def _forward_units(model, batch, device):
             segment[r, at : at + n] = k
             at += n
             reads.append((r, at - 1, item))
+    segment = segment.to(device)
     q = segment.unsqueeze(2)
     k = segment.unsqueeze(1)
-    causal = torch.ones(width, width, dtype=torch.bool).tril()
+    causal = torch.ones(width, width, dtype=torch.bool, device=device).tril()
     allowed = causal & (k >= 0) & ((k == 0) | (k == q))
-    allowed |= torch.eye(width, dtype=torch.bool)  # padding attends to itself: no empty softmax row
+    allowed |= torch.eye(width, dtype=torch.bool, device=device)  # padding attends to itself: no empty softmax row
     dtype = next(model.parameters()).dtype
-    mask = torch.zeros(rows, 1, width, width, dtype=dtype)
+    # additive float mask: what both the eager and the SDPA attention accept as a ready 4D mask
+    mask = torch.zeros(rows, 1, width, width, dtype=dtype, device=device)
     mask.masked_fill_(~allowed.unsqueeze(1), torch.finfo(dtype).min)
     decoder, head = _parts(model)
-    out = decoder(
-        input_ids=input_ids.to(device), attention_mask=mask.to(device), position_ids=position_ids.to(device), use_cache=False
-    )
+    out = decoder(input_ids=input_ids.to(device), attention_mask=mask, position_ids=position_ids.to(device), use_cache=False)
     rows_idx = torch.tensor([r for r, _, _ in reads], device=device)
     pos_idx = torch.tensor([p for _, p, _ in reads], device=device)
     hidden = out.last_hidden_state[rows_idx, pos_idx]

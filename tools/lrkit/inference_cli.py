@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .cli import err
-from .inference import Prompter, generate, guess_template, load_model, rate, score, use_adapter
+from .inference import Prompter, generate, guess_template, load_model, load_tokenizer, rate, score, use_adapter
 from .prompts import DEFAULT_PROMPT
 from .voting import Vote, combine
 
@@ -40,8 +40,9 @@ def open_model(args, adapters=None):
     """Model, tokenizer and prompter from the parsed options (adapters default to ``--adapter``)."""
     adapters = args.adapter if adapters is None else adapters
     template = args.template or guess_template(args.model)
-    model, tokenizer = load_model(args.model, adapters, args.dtype)
-    prompter = Prompter(tokenizer, template, args.prompt, args.system)
+    tokenizer = load_tokenizer(args.model)
+    prompter = Prompter(tokenizer, template, args.prompt, args.system)  # a bad template fails before the model loads
+    model = load_model(args.model, adapters, args.dtype, tokenizer=tokenizer)[0]
     device = next(model.parameters()).device
     err(f"model {args.model}" + (f" + adapters {', '.join(adapters)}" if adapters else "")
         + f" | template {template} | prompt {args.prompt} | {device} {next(model.parameters()).dtype} | backend {args.backend}")

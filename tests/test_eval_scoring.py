@@ -1,0 +1,185 @@
+"""Scoring and generation backends, voting, parity and the evaluate CLI on real (tiny and default) models."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from conftest import FIXTURES, REPO, run_tool
+from lrkit.inference import Prompter, generate, score
+from lrkit.records import load_problems
+from lrkit.voting import agreement_summary, majority
+
+DEFAULT_MODEL = REPO / "models" / "smollm2-135m-instruct"
+GOLD = FIXTURES / "sample_train.jsonl"
+
+
+def build_tiny(folder, adapters: int = 0):
+    """A random-initialised 2-layer Llama with the real SmolLM2 tokenizer, saved (fp32) under ``folder``.
+
+    With ``adapters``, also saves that many LoRA adapters whose B is random (non-zero, so each one
+    changes the answers) and the first adapter merged into the base by peft's merge_and_unload.
+    """
+    import torch
+    from peft import LoraConfig, PeftModel, get_peft_model
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    if not DEFAULT_MODEL.exists():
+        pytest.skip(f"{DEFAULT_MODEL} not built (scripts/setup.sh makes it)")
+    tokenizer = AutoTokenizer.from_pretrained(DEFAULT_MODEL)
+    config = LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                         num_key_value_heads=2, vocab_size=len(tokenizer), tie_word_embeddings=True,
+                         bos_token_id=1, eos_token_id=2, pad_token_id=2)
+    torch.manual_seed(0)
+    base_dir = folder / "tiny-smollm2"
+    LlamaForCausalLM(config).save_pretrained(base_dir)
+    tokenizer.save_pretrained(base_dir)
+    paths = {"base": base_dir, "adapters": []}
+    for i in range(adapters):
+        torch.manual_seed(100 + i)
+        lora = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "up_proj"], init_lora_weights=False)
+        peft_model = get_peft_model(LlamaForCausalLM.from_pretrained(base_dir), lora)
+        paths["adapters"].append(folder / f"adapter{i}")
+        peft_model.save_pretrained(paths["adapters"][-1])
+    if adapters:
+        merged = PeftModel.from_pretrained(LlamaForCausalLM.from_pretrained(base_dir), paths["adapters"][0]).merge_and_unload()
+        paths["merged"] = folder / "tiny-smollm2-merged"
+        merged.save_pretrained(paths["merged"])
+        tokenizer.save_pretrained(paths["merged"])
+    return paths
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return build_tiny(tmp_path_factory.mktemp("tiny"), adapters=3)
+
+
+@pytest.fixture(scope="module")
+def tiny_loaded(tiny):
+    from lrkit.inference import load_model
+
+    model, tokenizer = load_model(str(tiny["base"]), dtype="float32")
+    return model, Prompter(tokenizer, "smollm2")
+
+
+def test_prompt_tokens_are_llamafactory_training_tokens(tiny_loaded):
+    """Scored sequence = LLaMA-Factory's SFT prompt + response up to the letter; the letter is the next token."""
+    from lrkit.alpaca import alpaca_records
+
+    _, prompter = tiny_loaded
+    gold = load_problems(GOLD)
+    items = prompter.items(gold)
+    for item, record in zip(items, alpaca_records(gold)):
+        messages = [{"role": "user", "content": record["instruction"]}, {"role": "assistant", "content": record["output"]}]
+        prompt_ids, response_ids = prompter.template.encode_oneturn(prompter.tokenizer, messages)
+        assert item.prompt_ids == prompt_ids
+        n = len(prompter.answer_prefix_ids)
+        assert response_ids[:n] == prompter.answer_prefix_ids
+        letter = record["output"][-1]
+        assert response_ids[n] == prompter.letter_ids["ABCDEFG".index(letter)]
+    text = prompter.tokenizer.decode(items[0].prompt_ids)
+    assert "You are a helpful AI assistant named SmolLM, trained by Hugging Face." in text  # LF's smollm2 system
+    assert text.endswith("<|im_start|>assistant\n")
+
+
+def test_shared_prefix_answers_equal_unshared(tiny_loaded):
+    model, prompter = tiny_loaded
+    items = prompter.items(load_problems(GOLD))
+    shared, _ = score(model, prompter, items, batch_size=3)
+    plain, _ = score(model, prompter, items, batch_size=5, share_prefix=False)
+    assert [a.letter for a in shared] == [a.letter for a in plain]
+    for a, b in zip(shared, plain):
+        assert len(a.probs) == next(i.n_options for i in items if i.key == a.key)
+        assert math.isclose(sum(a.probs), 1.0, rel_tol=1e-5)
+        assert max(abs(x - y) for x, y in zip(a.probs, b.probs)) < 1e-4
+
+
+def test_scoring_is_independent_of_batching(tiny_loaded):
+    """Memory is bounded by the token budget; answers do not depend on how rows are batched."""
+    model, prompter = tiny_loaded
+    items = prompter.items(load_problems(GOLD))
+    one, _ = score(model, prompter, items, batch_size=1)
+    tight, _ = score(model, prompter, items, batch_size=64, max_tokens=300)
+    assert [a.letter for a in one] == [a.letter for a in tight]
+
+
+def test_generation_backend_extracts_letters(tiny_loaded):
+    model, prompter = tiny_loaded
+    items = prompter.items(load_problems(GOLD))[:3]
+    greedy, _ = generate(model, prompter, items, batch_size=2, max_new_tokens=4)
+    sampled, _ = generate(model, prompter, items, batch_size=2, max_new_tokens=4, samples=2, seed=1)
+    assert [len(x) for x in greedy] == [1, 1, 1] and [len(x) for x in sampled] == [2, 2, 2]
+    for answers in greedy + sampled:
+        for a in answers:
+            assert isinstance(a.text, str) and (a.letter is None or a.letter in "ABCDEFG")
+
+
+def test_majority_tie_break():
+    assert majority(["B", "A", "B"]).letter == "B"
+    assert majority(["B", "A", "B"]).agreement == pytest.approx(2 / 3, abs=1e-4)
+    # tie without probabilities: the earliest voter's letter among the tied ones
+    assert majority(["C", "A", "A", "C"]).letter == "C"
+    assert majority([None, "A", "C"]).letter == "A"
+    # tie with probabilities: the highest summed probability wins
+    assert majority(["A", "B"], [[0.6, 0.4], [0.1, 0.9]]).letter == "B"
+    # unparseable never wins while someone gave a letter; all unparseable gives None
+    assert majority([None, None, "D"]).letter == "D"
+    assert majority([None, None]).letter is None
+    summary = agreement_summary([majority(["A", "A"]), majority(["A", "B"])], [True, False])
+    assert summary["unanimous"] == 1 and summary["by_agreement"]["1.00"] == {"n": 1, "accuracy": 1.0}
+
+
+def test_evaluate_votes_over_three_adapters_with_report(tiny, tmp_path):
+    adapters = [a for path in tiny["adapters"] for a in ("--adapter", path)]
+    proc = run_tool("evaluate", "--model", tiny["base"], *adapters, "--vote", "--gold", GOLD, "--dtype", "float32",
+                    "--report", tmp_path / "report", "--out", tmp_path / "m.json", check=True)
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert [v["name"] for v in metrics["voters"]] == [f"adapter {a}" for a in tiny["adapters"]]
+    assert sum(v["n"] for v in metrics["agreement"]["by_agreement"].values()) == 12
+    assert "agreement: mean" in proc.stdout and "q/s" in proc.stderr
+    for name in ("report.html", "by_family.png", "by_options.png", "by_difficulty.png", "confusion.png", "by_agreement.png"):
+        assert (tmp_path / "report" / name).stat().st_size > 0
+
+
+def test_parity_adapter_vs_merged(tiny):
+    from lrkit.inference import load_model
+
+    proc = run_tool("evaluate", "--model", tiny["base"], "--adapter", tiny["adapters"][0], "--gold", GOLD,
+                    "--parity", tiny["merged"], "--parity-n", 12, "--dtype", "float32")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "parity: 12/12 sub-questions agree" in proc.stdout
+    # the check is not vacuous: another adapter's answers differ from the merged model's
+    merged, tokenizer = load_model(str(tiny["merged"]), dtype="float32")
+    other, _ = load_model(str(tiny["base"]), [str(tiny["adapters"][1])], dtype="float32")
+    prompter = Prompter(tokenizer, "smollm2")
+    items = prompter.items(load_problems(GOLD))
+    a, _ = score(merged, prompter, items)
+    b, _ = score(other, prompter, items)
+    assert max(max(abs(x - y) for x, y in zip(p.probs, q.probs)) for p, q in zip(a, b)) > 1e-3
+
+
+def test_evaluate_bad_input_is_one_line(tiny, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(GOLD.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    proc = run_tool("evaluate", "--model", tmp_path / "no-such-model", "--template", "smollm2", "--gold", gold)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"{gold}:7: <json>" in proc.stderr and "cannot load" in proc.stderr
+    proc = run_tool("evaluate", "--model", tiny["base"], "--template", "no-such-template", "--gold", GOLD)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no-such-template" in proc.stderr
+
+
+@pytest.mark.slow
+def test_default_model_shared_equals_unshared():
+    from lrkit.inference import load_model
+
+    if not DEFAULT_MODEL.exists():
+        pytest.skip(f"{DEFAULT_MODEL} not built (scripts/setup.sh makes it)")
+    model, tokenizer = load_model(str(DEFAULT_MODEL), dtype="float32")
+    prompter = Prompter(tokenizer, "smollm2")
+    items = prompter.items(load_problems(GOLD)[:2])
+    shared, _ = score(model, prompter, items)
+    plain, _ = score(model, prompter, items, share_prefix=False)
+    assert [a.letter for a in shared] == [a.letter for a in plain]
+    assert max(max(abs(x - y) for x, y in zip(a.probs, b.probs)) for a, b in zip(shared, plain)) < 1e-4
