@@ -205,3 +205,25 @@ def test_subquestion_mode_keeps_the_seed_problem_and_adds_new_questions(tmp_path
     for record in records:
         seed = seeds[record["source"]["seed"]]
         assert record["problem"] == seed["problem"] and record["id"].startswith(seed["id"] + "-sq")
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_rejected_key_stops_the_run_with_one_line_and_never_prints_the_key(tmp_path, provider):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES, REPO, TOOLS
+
+    url, fake, stop = serve_in_thread()
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(TOOLS / "answer.py"), str(FIXTURES / "sample_train.jsonl"), "--out", str(tmp_path / "o.jsonl"),
+             "--provider", provider, "--model", "m", "--base-url", url + ("/v1" if provider == "openai" else ""),
+             "--cache-dir", str(tmp_path / "c")],
+            capture_output=True, text=True, cwd=REPO, timeout=120,
+            env={**os.environ, "OPENAI_API_KEY": "bad-key", "ANTHROPIC_API_KEY": "bad-key"})
+    finally:
+        stop()
+    assert proc.returncode == 1 and "http 401" in proc.stderr and "Traceback" not in proc.stderr
+    assert "bad-key" not in proc.stderr + proc.stdout

@@ -8,7 +8,8 @@ competition-format problem (a share deliberately malformed: no JSON, an answer o
 no questions), any other prompt gets reasoning ending in ``答案是：X`` (a share with no answer line).
 
 Faults, drawn per request: 429 with ``Retry-After``, 500, a reply slower than the client's timeout, a
-truncated body (``Content-Length`` promises more than is sent), a non-JSON body. ``GET /stats`` returns
+truncated body (``Content-Length`` promises more than is sent), a non-JSON body; the key ``bad-key`` gets
+a 401. ``GET /stats`` returns
 the counts, including how many times each prompt was answered in full (a repeated paid call).
 Prints ``listening on http://127.0.0.1:PORT`` once ready. Binds 127.0.0.1 only.
 """
@@ -141,6 +142,9 @@ class FakeServer:
             kind, model, prompt = _prompt_of(path, json.loads(raw))
         except (ValueError, AttributeError, TypeError):
             await self._send(writer, "400 Bad Request", b'{"error": {"message": "bad request body"}}')
+            return True
+        if headers.get("authorization") == "Bearer bad-key" or headers.get("x-api-key") == "bad-key":
+            await self._send(writer, "401 Unauthorized", b'{"error": {"message": "invalid key", "type": "authentication_error"}}')
             return True
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)

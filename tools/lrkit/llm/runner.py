@@ -148,6 +148,11 @@ async def _run(config: LLMConfig, jobs: list[Job], journal: Journal, handle: Han
         async with asyncio.TaskGroup() as group:
             for _ in range(min(config.concurrency, len(todo)) or 1):
                 group.create_task(worker())
+    except ExceptionGroup as group:  # a bad key stops every worker: report it as itself
+        first = group.exceptions[0]
+        while isinstance(first, ExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
     finally:
         meter.close()
         await client.close()
