@@ -92,7 +92,7 @@ def main() -> int:
         left = args.budget_s - (time.perf_counter() - start)
         if left < run.get("expect_s", 60):
             print(f"[bench] skip {run['name']}: {left:.0f} s left of the budget", flush=True)
-            results["runs"].append({"name": run["name"], "skipped": "time budget"})
+            results["runs"].append({"name": run["name"], "lever": run.get("lever", ""), "skipped": "time budget"})
             continue
         argv = run_argv(plan, run, model, work, args.set)
         metrics = work / "runs" / f"{run['name']}.json"

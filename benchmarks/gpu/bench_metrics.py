@@ -5,6 +5,11 @@ gradients of the frozen matrices), N = the non-embedding parameters (the transfo
 the input embedding nor the output head), against the H100 SXM's dense bf16 peak of 989 TFLOP/s. Recomputation
 under gradient checkpointing, attention's s² term and the output head are real work this count leaves out,
 so MFU here is a floor on how busy the tensor cores are.
+
+Rates come twice: over all timed steps, and "steady" with stalled steps left out (a step whose seconds per token
+exceed 2× the median: e.g. the seed's step 10, its first logging step, took 4.7 s instead of ~0.9 s). The
+speed-ups in the README use the steady rates, the stricter comparison for us, since our runs' short windows
+never reached a logging step.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 from pathlib import Path
 
 PEAK_FLOPS = 989e12
+STALL = 2.0  # a step slower per token than this many medians counts as stalled
 SEED_JOB_SAMPLES = 5000 * 2  # the seed's ~5,000 samples, 2 epochs
 
 
@@ -24,27 +30,33 @@ def non_embedding_params(config: dict) -> int:
     return layer * config["num_hidden_layers"] + h
 
 
-def rates(steps: list[dict], warmup: int, model_dir: str) -> dict:
+def rates(steps: list[dict], warmup: int, model_dir: str | None) -> dict:
     """Rates over the optimizer steps after the first `warmup` ones (empty when too few steps finished)."""
     if len(steps) <= warmup or warmup < 1:
         return {}
-    first, last = steps[warmup - 1], steps[-1]
-    seconds = last["t"] - first["t"]
-    tokens = last["tokens"] - first["tokens"]
-    samples = last["samples"] - first["samples"]
-    slots = last["slots"] - first["slots"]
+    deltas = [
+        {k: b[k] - a[k] for k in ("t", "tokens", "samples", "slots")} for a, b in zip(steps[warmup - 1:], steps[warmup:])
+    ]
+    per_token = sorted(d["t"] / d["tokens"] for d in deltas)
+    median = per_token[len(per_token) // 2]
+    steady = [d for d in deltas if d["t"] / d["tokens"] <= STALL * median]
+    out = {"timed_steps": len(deltas), "stalled_steps": len(deltas) - len(steady)}
+    out.update(_rates(deltas, model_dir))
+    out.update({f"{k}_steady": v for k, v in _rates(steady, model_dir).items() if k != "padding_fraction"})
+    return out
+
+
+def _rates(deltas: list[dict], model_dir: str | None) -> dict:
+    seconds, tokens, samples, slots = (sum(d[k] for d in deltas) for k in ("t", "tokens", "samples", "slots"))
     out = {
-        "timed_steps": len(steps) - warmup,
         "timed_s": round(seconds, 2),
         "tokens_per_s": round(tokens / seconds),
         "samples_per_s": round(samples / seconds, 2),
         "tokens_per_sample": round(tokens / samples, 1),
         "padding_fraction": round(1 - tokens / slots, 3),
     }
-    config_file = Path(model_dir) / "config.json"
-    if config_file.exists():
-        n = non_embedding_params(json.loads(config_file.read_text()))
-        out["non_embedding_params"] = n
-        out["mfu"] = round(4 * n * tokens / seconds / PEAK_FLOPS, 3)
+    config_file = Path(model_dir) / "config.json" if model_dir else None
+    if config_file and config_file.exists():
+        out["mfu"] = round(4 * non_embedding_params(json.loads(config_file.read_text())) * tokens / seconds / PEAK_FLOPS, 3)
     out["projected_seed_job_min"] = round(SEED_JOB_SAMPLES / (samples / seconds) / 60, 1)
     return out
