@@ -57,6 +57,11 @@ def agreement(a, b) -> float:
     return sum(x.letter == y.letter for x, y in zip(a, b)) / len(a)
 
 
+def compare(a, b) -> str:
+    drift = max(max(abs(x - y) for x, y in zip(p.probs, q.probs)) for p, q in zip(a, b))
+    return f"same answer {agreement(a, b):.2%}; largest letter-probability difference {drift:.2e}"
+
+
 def cmd_cpu(args) -> None:
     from lrkit.inference import Prompter, generate, load_model
     from lrkit.records import load_problems
@@ -116,7 +121,8 @@ def cmd_gpu(args) -> None:
     torch.cuda.synchronize()
     print(f"random-init Qwen2-7B architecture: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B parameters "
           f"in {time.perf_counter() - start:.1f} s")
-    score(model, prompter, items[:64], args.batch_size, args.max_tokens)  # warm-up: kernels, allocator
+    for share in (True, False):  # warm-up: kernels, allocator
+        score(model, prompter, items[:256], args.batch_size, args.max_tokens, share_prefix=share)
     results = {}
     for share in (True, False):
         for batch_size in args.batch_sizes:
@@ -125,9 +131,17 @@ def cmd_gpu(args) -> None:
             name = f"{'shared' if share else 'plain'} b{batch_size}"
             results[name] = answers
             print(f"scoring {name}: {rate(len(items), seconds)}; peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB")
-    shared, plain = results[f"shared b{args.batch_sizes[0]}"], results[f"plain b{args.batch_sizes[0]}"]
-    drift = max(max(abs(x - y) for x, y in zip(a.probs, b.probs)) for a, b in zip(shared, plain))
-    print(f"shared vs plain: same answer {agreement(shared, plain):.2%}; largest letter-probability difference {drift:.4f}")
+    first, last = args.batch_sizes[0], args.batch_sizes[-1]
+    print(f"bf16 shared b{first} vs plain b{first}: {compare(results[f'shared b{first}'], results[f'plain b{first}'])}")
+    print(f"bf16 plain b{first} vs plain b{last} (noise floor of bf16 itself): "
+          f"{compare(results[f'plain b{first}'], results[f'plain b{last}'])}")
+    if args.fp32_n:
+        model.float()
+        subset = items[: args.fp32_n]
+        shared, _ = score(model, prompter, subset, 16, args.max_tokens)
+        plain, _ = score(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
+        print(f"fp32 shared vs plain on {len(subset)}: {compare(shared, plain)}")
+        model.bfloat16()
     gen_items = items[: args.generate_n]
     start = time.perf_counter()
     with torch.inference_mode():
@@ -159,6 +173,7 @@ def main() -> None:
     gpu.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64])
     gpu.add_argument("--max-tokens", type=int, default=65536)
     gpu.add_argument("--batch-size", type=int, default=32, help="warm-up batch size")
+    gpu.add_argument("--fp32-n", type=int, default=256, help="sub-questions for the fp32 shared-vs-plain check (0: skip)")
     gpu.add_argument("--generate-n", type=int, default=8)
     gpu.add_argument("--max-new-tokens", type=int, default=64)
     args = parser.parse_args()

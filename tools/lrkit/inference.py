@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -49,7 +49,6 @@ class Item:
     key: tuple[str, int]
     n_options: int
     prompt_ids: list[int]
-    problem: dict = field(repr=False, default_factory=dict)
 
 
 @dataclass
@@ -98,7 +97,7 @@ class Prompter:
         for record, index, question in iter_subquestions(records):
             instruction = render(self.jinja, record["problem"], question)
             prompt_ids = self._encode(instruction, "")[0]
-            items.append(Item((record["id"], index), len(question["options"]), prompt_ids, record))
+            items.append(Item((record["id"], index), len(question["options"]), prompt_ids))
         return items
 
 
