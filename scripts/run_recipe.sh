@@ -88,6 +88,7 @@ step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" -- \
 step "submission by the merged model" "$SUBMIT" -- \
   $PY tools/submit.py --model "$SAVE/merged" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
 
-echo "[$TAG] validation: $($PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" | head -1)"
+echo "[$TAG] validation accuracy: $($PY -c 'import json, sys; m = json.load(open(sys.argv[1]))
+print("{accuracy:.2%} of {subquestions} sub-questions, {unparseable} unparseable".format(**m))' "$WORK/val_metrics.json")"
 echo "[$TAG] adapter $SAVE/sft | merged model $SAVE/merged | submission $SUBMIT"
 echo "[$TAG] chat: llamafactory-cli webchat configs/${RECIPE}_chat.yaml"
