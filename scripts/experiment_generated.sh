@@ -47,7 +47,7 @@ part1)
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   ;;
 run)
-  export PYTHONPATH=$TMP/site HF_HUB_OFFLINE=1 DISABLE_VERSION_CHECK=1 TOKENIZERS_PARALLELISM=false PYTHONUNBUFFERED=1
+  export PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True PYTHONPATH=$TMP/site HF_HUB_OFFLINE=1 DISABLE_VERSION_CHECK=1 TOKENIZERS_PARALLELISM=false PYTHONUNBUFFERED=1
   OUT=${OUT:-$TMP/out}
   mkdir -p "$OUT"
   if [[ ! -f $TMP/model/config.json ]]; then
@@ -60,7 +60,7 @@ run)
   status=0
   python3 benchmarks/generated/experiment.py "$PLAN" --model $TMP/model --real $EXP/part2/real.jsonl \
     --work $TMP/work --results "$OUT/results.json" "${@:2}" || status=$?
-  tar -czf "$OUT/logs.tar.gz" -C $TMP/work logs evals runs/*.train.json 2>/dev/null || true
+  tar -czf "$OUT/logs.tar.gz" -C $TMP/work logs evals $(cd $TMP/work && ls runs/*.train.json 2>/dev/null) || true
   exit $status
   ;;
 *)
