@@ -26,7 +26,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--temperature", type=float, default=0.7)
     group.add_argument("--max-new-tokens", type=int, default=256, help="generate: tokens per answer (default 256)")
     group.add_argument("--seed", type=int, default=0, help="generate: sampling seed")
-    group.add_argument("--dtype", default="auto", help="float32, bfloat16 or auto (checkpoint dtype on CPU, bf16 on CUDA)")
+    group.add_argument("--dtype", default="auto", help="float32, bfloat16 or auto (float32 on CPU, bfloat16 on CUDA)")
 
 
 def check_model_arguments(parser: argparse.ArgumentParser, args) -> None:
