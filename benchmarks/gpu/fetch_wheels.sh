@@ -25,4 +25,11 @@ if [[ ! -d .whl/bnb/bitsandbytes ]]; then
   find .whl/bnb/bitsandbytes -name 'libbitsandbytes_*' ! -name '*_cuda130.so' ! -name '*_cpu.so' -delete
   rm -rf "$tmp"
 fi
+# DeepSpeed ships only a source archive; built here without its CUDA ops (DS_BUILD_OPS=0) it is a pure-Python wheel
+# (~1.6 MB). ZeRO-2/3 with the Trainer's own AdamW compile nothing; an op a config asks for is JIT-built with the
+# device's nvcc. Building imports torch, so it uses the repository's .venv.
+DEEPSPEED=deepspeed==0.18.4
+if ! ls .whl/deepspeed-*.whl >/dev/null 2>&1; then
+  DS_BUILD_OPS=0 .venv/bin/python -m pip wheel -q --no-deps --no-build-isolation -w .whl "$DEEPSPEED"
+fi
 du -sh .whl

@@ -8,18 +8,24 @@ the real (non-padding) tokens of every micro-batch, prompt and answer alike, sin
 are the examples in them (packed rows hold several: each starts at position 0). The first --warmup optimizer
 steps (CUDA/Triton start-up, allocator growth) are left out of the rates. An error (out of memory, say) is
 recorded in the JSON and the exit code is 1.
+
+Under torchrun (several processes, one a GPU) every rank counts its own micro-batches; at each optimizer step
+the counts are summed over the ranks and the peak memory taken as the largest, so rank 0 writes the whole job's
+tokens/s, with MFU per GPU. Launch: python -m torch.distributed.run --nproc_per_node N train_timed.py ...
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
 import torch
+import torch.distributed as dist
 from transformers import Trainer, TrainerCallback
 
 from bench_metrics import rates
@@ -31,6 +37,7 @@ class StepTimer(TrainerCallback):
     def __init__(self) -> None:
         self.tokens = self.samples = self.slots = 0
         self.steps: list[dict] = []
+        self.peak = (0, 0)  # allocated, reserved: the largest over the ranks
 
     def count(self, inputs: dict, pad_id: int) -> None:
         ids = inputs["input_ids"]
@@ -44,11 +51,20 @@ class StepTimer(TrainerCallback):
             self.samples += int(real.any(dim=-1).sum())
 
     def on_step_end(self, args, state, control, **kwargs):
-        if torch.cuda.is_available():
+        cuda = torch.cuda.is_available()
+        if cuda:
             torch.cuda.synchronize()
-        self.steps.append(
-            {"t": time.perf_counter(), "tokens": self.tokens, "samples": self.samples, "slots": self.slots}
-        )
+        counts = [self.tokens, self.samples, self.slots]
+        peak = [torch.cuda.max_memory_allocated(), torch.cuda.max_memory_reserved()] if cuda else [0, 0]
+        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+            device = torch.device("cuda", torch.cuda.current_device()) if cuda else torch.device("cpu")
+            summed = torch.tensor(counts, dtype=torch.int64, device=device)
+            largest = torch.tensor(peak, dtype=torch.int64, device=device)
+            dist.all_reduce(summed, op=dist.ReduceOp.SUM)
+            dist.all_reduce(largest, op=dist.ReduceOp.MAX)
+            counts, peak = summed.tolist(), largest.tolist()
+        self.peak = (max(self.peak[0], peak[0]), max(self.peak[1], peak[1]))
+        self.steps.append({"t": time.perf_counter(), "tokens": counts[0], "samples": counts[1], "slots": counts[2]})
 
 
 def install_counter(timer: StepTimer) -> None:
@@ -76,7 +92,9 @@ def main() -> int:
     install_counter(timer)
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()
-    result: dict = {"argv": train_argv, "recipe": recipe, "warmup_steps": args.warmup}
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    result: dict = {"argv": train_argv, "recipe": recipe, "warmup_steps": args.warmup, "gpus": world}
     start = time.perf_counter()
     try:
         run_exp(recipe, callbacks=[timer])
@@ -86,15 +104,19 @@ def main() -> int:
         traceback.print_exc()
     result["wall_s"] = round(time.perf_counter() - start, 1)
     if torch.cuda.is_available():
-        result["peak_allocated_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
-        result["peak_reserved_gib"] = round(torch.cuda.max_memory_reserved() / 2**30, 2)
+        allocated = max(torch.cuda.max_memory_allocated(), timer.peak[0])
+        reserved = max(torch.cuda.max_memory_reserved(), timer.peak[1])
+        result["peak_allocated_gib"] = round(allocated / 2**30, 2)  # per GPU: the largest over the ranks
+        result["peak_reserved_gib"] = round(reserved / 2**30, 2)
         free, total = torch.cuda.mem_get_info()  # what nvidia-smi shows = the allocator's pool + the CUDA context
         result["context_gib"] = round((total - free - torch.cuda.memory_reserved()) / 2**30, 2)
     result["steps"] = [
         {"t": round(s["t"] - start, 3), **{k: s[k] for k in ("tokens", "samples", "slots")}} for s in timer.steps
     ]
     result["error"] = error
-    result.update(rates(result["steps"], args.warmup, recipe["model_name_or_path"]))
+    result.update(rates(result["steps"], args.warmup, recipe["model_name_or_path"], gpus=world))
+    if rank != 0:
+        return 0 if error is None else 1
     args.metrics.parent.mkdir(parents=True, exist_ok=True)
     args.metrics.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(f"[train_timed] {args.metrics}: " + json.dumps({k: v for k, v in result.items() if k not in ("steps", "recipe", "argv")}))
