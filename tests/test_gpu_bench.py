@@ -14,6 +14,7 @@ from conftest import FIXTURES, REPO
 GPU = REPO / "benchmarks" / "gpu"
 sys.path.insert(0, str(GPU))
 
+from bench import run_argv, scaling  # noqa: E402
 from bench_metrics import non_embedding_params, rates  # noqa: E402
 
 QWEN2_7B = json.loads((GPU / "model_configs" / "qwen2-7b-instruct.json").read_text())
@@ -44,6 +45,35 @@ def test_rates_report_mfu_from_the_model_config(tmp_path):
     steps = [{"t": float(i), "tokens": 10_000 * i, "samples": 30 * i, "slots": 10_000 * i} for i in range(1, 5)]
     out = rates(steps, warmup=1, model_dir=str(tmp_path))
     assert out["mfu"] == round(4 * non_embedding_params(QWEN2_7B) * 10_000 / 989e12, 3)
+
+
+def test_mfu_is_per_gpu_when_several_gpus_share_the_tokens(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(QWEN2_7B))
+    steps = [{"t": float(i), "tokens": 20_000 * i, "samples": 60 * i, "slots": 20_000 * i} for i in range(1, 5)]
+    one, two = (rates(steps, warmup=1, model_dir=str(tmp_path), gpus=g) for g in (1, 2))
+    assert one["tokens_per_s"] == two["tokens_per_s"] == 20_000
+    assert two["mfu"] == round(one["mfu"] / 2, 3)
+
+
+def test_scaling_efficiency_against_the_named_run():
+    done = [{"name": "one_gpu", "gpus": 1, "tokens_per_s": 10_000, "tokens_per_s_steady": 10_000}]
+    two = {"gpus": 2, "tokens_per_s": 18_000, "tokens_per_s_steady": 19_000}
+    out = scaling({"scaling_vs": "one_gpu"}, two, done)
+    assert out == {"scaling_vs": "one_gpu", "speedup": 1.8, "scaling_efficiency": 0.9, "scaling_efficiency_steady": 0.95}
+    assert scaling({"scaling_vs": "missing"}, two, done) == {}
+    assert scaling({"scaling_vs": "one_gpu"}, {"gpus": 2, "error": "OOM"}, done) == {}
+
+
+def test_multi_gpu_plan_runs_are_llamafactory_commands(tmp_path):
+    import yaml
+
+    plan = yaml.safe_load((GPU / "plan_multi_gpu.yaml").read_text())
+    runs = {run["name"]: run for run in plan["runs"]}
+    assert runs["zero2_two_gpus"]["nproc"] == 2 and runs["zero2_two_gpus"]["scaling_vs"] == "one_gpu"
+    argv = run_argv(plan, runs["zero2_two_gpus"], tmp_path / "model", tmp_path, [])
+    assert argv[0] == "configs/lora_7b.yaml"
+    assert "deepspeed=configs/deepspeed/ds_z2_config.json" in argv
+    assert (REPO / "configs/deepspeed/ds_z2_config.json").exists()
 
 
 def test_qwen2_tokenizer_matches_the_tiktoken_reference(tmp_path):

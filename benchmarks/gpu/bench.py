@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -110,9 +111,13 @@ def main() -> int:
         cmd = [sys.executable, *launch, *timed]
         shown = f"FORCE_TORCHRUN=1 NPROC_PER_NODE={nproc} " if nproc > 1 else ""
         print(f"[bench] {run['name']}: {shown}llamafactory-cli train {shlex.join(argv)}", flush=True)
+        env = dict(os.environ)
+        if nproc == 1:  # one process on a machine of several GPUs: LLaMA-Factory refuses to start without torchrun
+            env.setdefault("CUDA_VISIBLE_DEVICES", "0")
         with log.open("w") as out:
             try:
-                code = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=max(left, 30)).returncode
+                code = subprocess.run(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                      timeout=max(left, 30)).returncode
             except subprocess.TimeoutExpired:
                 code = "timeout"
         entry = {"name": run["name"], "lever": run.get("lever", ""), "exit": code,
