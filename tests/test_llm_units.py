@@ -88,23 +88,24 @@ def test_rate_limiter_spaces_request_starts():
     assert asyncio.run(go()) >= 0.24
 
 
+async def complete_once(config: LLMConfig) -> None:
+    """One request through a fresh client, closed whatever happens."""
+    client = LLMClient(config)
+    try:
+        await client.complete("问题", {"max_tokens": 8})
+    finally:
+        await client.close()
+
+
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_retry_after_is_honoured_then_the_request_gives_up(provider):
     url, fake, stop = serve_in_thread(Faults(p429=1.0, retry_after="1"))
     try:
         config = LLMConfig(model="m", provider=provider, base_url=url + ("/v1" if provider == "openai" else ""),
                            max_retries=1, timeout=5)
-
-        async def go():
-            client = LLMClient(config)
-            try:
-                await client.complete("问题", {"max_tokens": 8})
-            finally:
-                await client.close()
-            return client
         start = time.monotonic()
         with pytest.raises(RequestFailed, match="http 429"):
-            asyncio.run(go())
+            asyncio.run(complete_once(config))
         assert time.monotonic() - start >= 1.0
         assert fake.outcomes["429"] == 2
     finally:
@@ -115,16 +116,9 @@ def test_a_slow_server_is_cut_off_by_the_timeout():
     url, fake, stop = serve_in_thread(Faults(pslow=1.0, slow=20))
     try:
         config = LLMConfig(model="m", base_url=url + "/v1", max_retries=1, timeout=0.3, backoff_base=0.01)
-
-        async def go():
-            client = LLMClient(config)
-            try:
-                await client.complete("问题", {"max_tokens": 8})
-            finally:
-                await client.close()
         start = time.monotonic()
         with pytest.raises(RequestFailed, match="timeout"):
-            asyncio.run(go())
+            asyncio.run(complete_once(config))
         assert time.monotonic() - start < 3
     finally:
         stop()

@@ -153,8 +153,8 @@ def scaling(run: dict, entry: dict, done: list[dict]) -> dict:
 
 
 def summary_line(entry: dict) -> str:
-    keys = ("gpus", "tokens_per_s", "samples_per_s", "mfu", "scaling_efficiency", "padding_fraction", "peak_allocated_gib", "peak_reserved_gib",
-            "projected_seed_job_min", "wall_s", "error", "skipped")
+    keys = ("gpus", "tokens_per_s", "samples_per_s", "mfu", "scaling_efficiency", "padding_fraction",
+            "peak_allocated_gib", "peak_reserved_gib", "projected_seed_job_min", "wall_s", "error", "skipped")
     return f"{entry['name']:<28} " + " ".join(f"{k}={entry[k]}" for k in keys if entry.get(k) is not None)
 
 

@@ -57,6 +57,7 @@ def _rates(deltas: list[dict], model_dir: str | None, gpus: int = 1) -> dict:
     }
     config_file = Path(model_dir) / "config.json" if model_dir else None
     if config_file and config_file.exists():
-        out["mfu"] = round(4 * non_embedding_params(json.loads(config_file.read_text())) * tokens / seconds / PEAK_FLOPS / gpus, 3)
+        n = non_embedding_params(json.loads(config_file.read_text()))
+        out["mfu"] = round(4 * n * tokens / seconds / PEAK_FLOPS / gpus, 3)
     out["projected_seed_job_min"] = round(SEED_JOB_SAMPLES / (samples / seconds) / 60, 1)
     return out

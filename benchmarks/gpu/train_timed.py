@@ -63,7 +63,7 @@ class StepTimer(TrainerCallback):
             dist.all_reduce(summed, op=dist.ReduceOp.SUM)
             dist.all_reduce(largest, op=dist.ReduceOp.MAX)
             counts, peak = summed.tolist(), largest.tolist()
-        self.peak = (max(self.peak[0], peak[0]), max(self.peak[1], peak[1]))
+        self.peak = tuple(peak)  # max_memory_* never decrease, so the latest step's values are the peak so far
         self.steps.append({"t": time.perf_counter(), "tokens": counts[0], "samples": counts[1], "slots": counts[2]})
 
 
