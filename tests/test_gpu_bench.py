@@ -111,3 +111,17 @@ def test_random_model_views_load_at_their_depth(tmp_path):
     cut = AutoModelForCausalLM.from_pretrained(view, dtype=torch.bfloat16)
     assert len(full.model.layers) == 4 and len(cut.model.layers) == 2
     assert torch.equal(full.model.layers[1].mlp.up_proj.weight, cut.model.layers[1].mlp.up_proj.weight)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("runs: [\n  - name: a\n", "plan.yaml:2: invalid YAML"),
+    ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r}\n", "plan.yaml: runs[0]: missing warmup, steps"),
+    ("- just\n- a list\n", "plan.yaml: expected a mapping of plan settings"),
+])
+def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text)
+    proc = subprocess.run([sys.executable, str(GPU / "bench.py"), str(plan), "--results", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "r.json").exists()

@@ -28,11 +28,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
+from lrkit import cli  # noqa: E402
+from lrkit.cli import read_yaml_mapping  # noqa: E402
 from lrkit.metrics import answer_map, score  # noqa: E402
 from lrkit.records import load_problems, write_jsonl  # noqa: E402
 
@@ -235,7 +236,8 @@ def main() -> int:
     parser.add_argument("--max-new-tokens", type=int, default=0, help="generation length (default: the plan's)")
     args = parser.parse_args()
 
-    plan = yaml.safe_load(args.plan.read_text())
+    plan = read_yaml_mapping(args.plan, "plan settings", required=(
+        "sources", "evals", "datasets", "prompts", "template", "zero_shot", "chains", "slots"))
     exp = Experiment(plan, args)
     exp.make_data()
     exp.results["setup_s"] = round(time.time() - exp.start)
@@ -249,4 +251,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

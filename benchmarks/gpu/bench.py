@@ -30,6 +30,25 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from lrkit import cli  # noqa: E402
+from lrkit.cli import read_yaml_mapping  # noqa: E402
+from lrkit.records import DataError  # noqa: E402
+
+
+def load_plan(path: Path) -> dict:
+    """The plan, with every run's required keys checked: a bad plan is one FILE: message, not a traceback."""
+    plan = read_yaml_mapping(path, "plan settings", required=("model", "tokenizer", "runs"))
+    if not isinstance(plan["runs"], list):
+        raise DataError(f"{path}: runs: expected a list")
+    for i, entry in enumerate(plan["runs"]):
+        if not isinstance(entry, dict):
+            raise DataError(f"{path}: runs[{i}]: expected a mapping")
+        missing = [key for key in ("name", "recipe", "warmup", "steps") if key not in entry]
+        if missing:
+            raise DataError(f"{path}: runs[{i}]: missing {', '.join(missing)}")
+    return plan
 
 
 def model_dirs(plan: dict, work: Path, model_set: list[str]) -> Path:
@@ -85,7 +104,7 @@ def main() -> int:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    plan = yaml.safe_load(args.plan.read_text())
+    plan = load_plan(args.plan)
     work = args.work / args.plan.stem
     model = model_dirs(plan, work, args.model_set)
     print(f"[bench] model ready after {time.perf_counter() - start:.0f} s: {model}", flush=True)
@@ -168,4 +187,4 @@ def environment() -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

@@ -25,5 +25,19 @@ def smollm2_gguf() -> Path:
     return path
 
 
+def main() -> int:
+    """Print the GGUF's path (scripts/experiment_generated.sh splits the file for the device)."""
+    import argparse
+    import sys
+
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    try:
+        print(smollm2_gguf())
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(smollm2_gguf())
+    raise SystemExit(main())

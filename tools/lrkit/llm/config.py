@@ -17,6 +17,7 @@ import yaml
 from dotenv import find_dotenv, load_dotenv
 
 from .. import REPO_ROOT
+from ..cli import read_yaml_mapping
 from ..records import DataError
 
 PROVIDERS = ("openai", "anthropic")
@@ -104,14 +105,7 @@ def load_config(args: argparse.Namespace) -> LLMConfig:
     """The config file's keys, overridden by every flag given."""
     values: dict = {}
     if getattr(args, "config", None):
-        try:
-            loaded = yaml.safe_load(Path(args.config).read_text(encoding="utf-8")) or {}
-        except OSError as e:
-            raise DataError(f"{args.config}: cannot read: {e.strerror or e}") from None
-        except yaml.YAMLError as e:
-            raise DataError(f"{args.config}: invalid YAML: {e}") from None
-        if not isinstance(loaded, dict):
-            raise DataError(f"{args.config}: expected a mapping of settings")
+        loaded = read_yaml_mapping(args.config)
         if "api_key" in loaded:
             raise DataError(f"{args.config}: keys belong in the environment or .env, not in a config file")
         unknown = sorted(set(loaded) - {f.name for f in fields(LLMConfig)})
