@@ -49,7 +49,7 @@ def generate(rng, cfg: Config):
             vals = [1]
             for i in range(1, n + 2):
                 vals.append(vals[-1] * i)
-            steps = [f"0 的阶乘是 1。"] + [f"{i} 的阶乘 = {i} × {vals[i - 1]} = {vals[i]}。" for i in range(1, n + 1)]
+            steps = ["0 的阶乘是 1。"] + [f"{i} 的阶乘 = {i} × {vals[i - 1]} = {vals[i]}。" for i in range(1, n + 1)]
             return choice(r, f"{n} 的阶乘是多少？", str(vals[n]), [str(vals[n - 1]), str(vals[n + 1]), str(vals[n] // 2 or 2)] + near_numbers(vals[n]), steps)
         if kind == "fib":
             seq = fib_trace(n + 1)
