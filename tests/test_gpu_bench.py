@@ -125,3 +125,15 @@ def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"plan": "p",\n  broken\n', "r.json:2: invalid JSON"),
+    ('{"runs": []}\n', "r.json: not a bench.py results file"),
+])
+def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, text, message):
+    results = tmp_path / "r.json"
+    results.write_text(text)
+    proc = subprocess.run([sys.executable, str(GPU / "report.py"), str(results)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr

@@ -10,6 +10,7 @@ squares; the 4-and-8 line's prediction for 16 says how straight it is), extrapol
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,10 @@ import yaml
 from bench_metrics import PEAK_FLOPS, non_embedding_params, rates
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from lrkit import cli  # noqa: E402
+from lrkit.records import DataError  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results_gpu_train.json"
 FULL_LAYERS = 64
 CARD_24GB_GIB = 24.0  # a "24 GB" card (RTX 3090/4090, A10) has 24 GiB = 24,576 MiB
@@ -149,11 +154,29 @@ def tables(results: dict) -> str:
     return "\n".join(out)
 
 
+def read_results(path: Path) -> dict:
+    """One results_plan_*.json from bench.py, or a DataError naming FILE[:LINE]."""
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    if not isinstance(results, dict) or "plan" not in results or "runs" not in results:
+        raise DataError(f"{path}: not a bench.py results file (needs plan and runs)")
+    return results
+
+
 def main() -> int:
-    if len(sys.argv) > 1:
-        plans = {json.loads(Path(p).read_text())["plan"]: json.loads(Path(p).read_text()) for p in sys.argv[1:]}
-        lora = next(v for k, v in plans.items() if "lora_7b" in k)
-        qlora = next(v for k, v in plans.items() if "qlora_32b" in k)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", nargs="*", type=Path, help="results_plan_lora_7b.json results_plan_qlora_32b.json")
+    args = parser.parse_args()
+    if args.results:
+        plans = {r["plan"]: r for r in map(read_results, args.results)}
+        lora = next((v for k, v in plans.items() if "lora_7b" in k), None)
+        qlora = next((v for k, v in plans.items() if "qlora_32b" in k), None)
+        if lora is None or qlora is None:
+            raise DataError("give the results of both plan_lora_7b.yaml and plan_qlora_32b.yaml")
         results = {
             "what": "benchmarks/gpu: LLaMA-Factory 0.9.5 training runs on one H100, seed settings vs our recipes",
             "environment": lora["environment"],
@@ -176,4 +199,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)
