@@ -150,3 +150,115 @@ def test_config_levels_validate_and_bad_configs_are_refused(name):
     for bad in ({"min_questions": 0}, {"max_questions": 9}, {"min_questions": 4, "max_questions": 2}):
         with pytest.raises(ValueError):
             replace(config.for_level("medium"), **bad).validate()
+
+
+# --- Defects found by reading generated problems (issue 13): each test would have caught one. ---------------------------
+
+# Measured on the real train set (round1_train_data.jsonl): of the problems with two or more yes/no sub-questions,
+# 58% give every one of them the same answer and 40% answer all of them 否. A family may not exceed that by much.
+REAL_ALL_SAME_YES_NO = 0.58
+REAL_ALL_NO = 0.40
+
+
+@pytest.fixture(scope="module")
+def by_family():
+    return {name: [r for level in LEVELS for r in generate(100, seed=2024, families=[name], difficulty=level, solutions=True)]
+            for name in sorted(FAMILIES)}
+
+
+def numbered_lines(problem: str) -> list[str]:
+    return [m.group(1) for m in re.finditer(r"^\d+\. (.+)$", problem, re.M)]
+
+
+def test_no_repeated_statement_inside_a_problem(by_family):
+    for name, records in by_family.items():
+        for record in records:
+            lines = numbered_lines(record["problem"])
+            assert len(set(lines)) == len(lines), (name, record["id"], [x for x, c in Counter(lines).items() if c > 1])
+
+
+def test_no_duplicate_sub_question_within_a_problem(by_family):
+    for name, records in by_family.items():
+        for record in records:
+            bodies = [re.sub(r"\s+", "", q["question"].split("\n", 1)[1]) for q in record["questions"]]
+            assert len(set(bodies)) == len(bodies), (name, record["id"], bodies)
+
+
+def test_recursion_asks_one_kind_of_query_at_most_twice(by_family):
+    for record in by_family["recursion"]:
+        kinds = Counter(re.sub(r"\d+", "#", q["question"].split("\n", 1)[1]) for q in record["questions"])
+        assert max(kinds.values()) <= 2, (record["id"], kinds)
+
+
+def test_yes_no_answers_of_a_problem_are_not_all_the_same_beyond_the_real_rate(by_family):
+    for name, records in by_family.items():
+        answers = [[q["answer"] for q in r["questions"] if len(q["options"]) == 2] for r in records]
+        answers = [a for a in answers if len(a) >= 2]
+        if len(answers) < 30:
+            continue
+        same = sum(len(set(a)) == 1 for a in answers) / len(answers)
+        all_no = sum(set(a) == {"B"} for a in answers) / len(answers)
+        assert same <= REAL_ALL_SAME_YES_NO + 0.05, (name, same)
+        assert all_no <= REAL_ALL_NO + 0.05, (name, all_no)
+
+
+def test_rule_deduction_fires_a_rule_and_leaves_something_unprovable(by_family):
+    for record in by_family["rule_deduction"]:
+        text = record["problem"]
+        people = re.search(r"个人：(.+?)。", text).group(1).split("、")
+        rules = [(m.group(1).split("的并且是"), m.group(2)) for m in re.finditer(r"如果一个人是(.+?)的，那么他是(\S+?)的。", text)]
+        facts = {(m.group(1), m.group(2)) for m in re.finditer(r"^\d+\. (?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
+        heads = {h for _, h in rules}
+        known = set(facts)
+        for _ in rules:
+            known |= {(p, h) for body, h in rules for p in people if all((p, b) in known for b in body)}
+        derived = {(p, h) for p in people for h in heads} & known
+        assert derived, (record["id"], "no rule fires: every derived trait is false")
+        assert len(derived) < len(people) * len(heads), (record["id"], "every derived trait holds for everyone")
+
+
+def test_kinship_terms_follow_side_and_sex(by_family):
+    side = {"叔叔": "父亲", "姑姑": "父亲", "舅舅": "母亲", "姨妈": "母亲", "祖父": "父亲", "祖母": "父亲", "外祖父": "母亲", "外祖母": "母亲"}
+    male = {"叔叔": True, "舅舅": True, "祖父": True, "外祖父": True, "兄弟": True,
+            "姑姑": False, "姨妈": False, "祖母": False, "外祖母": False, "姐妹": False}
+    for record in by_family["kinship"]:
+        text = record["problem"]
+        assert "叔叔是指父亲或母亲" not in text and "叔叔是指父亲的兄弟" in text and "舅舅是指母亲的兄弟" in text
+        men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
+        father = {c: p for p, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的父亲。$", text, re.M)}
+        mother = {c: p for p, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的母亲。$", text, re.M)}
+        children = {}
+        for c, p in list(father.items()) + list(mother.items()):
+            children.setdefault(p, set()).add(c)
+        for q in record["questions"]:
+            body = q["question"].split("\n", 1)[1]
+            if m := re.match(r"(\S+?)是(\S+?)的(外祖父|外祖母|祖父|祖母|兄弟|姐妹|叔叔|姑姑|舅舅|姨妈|堂表亲)吗？", body):
+                a, rel = m.group(1), m.group(3)
+                if rel in male:  # never "is a woman someone's 叔叔?"
+                    assert (a in men) == male[rel], (record["id"], body)
+            elif m := re.match(r"下列哪个人是(\S+?)的(外祖父|外祖母|祖父|祖母|叔叔|姑姑|舅舅|姨妈)？", body):
+                b, rel = m.groups()
+                a = q["options"][LETTERS.index(q["answer"])]
+                parent = (father if side[rel] == "父亲" else mother)[b]
+                assert (a in men) == male[rel], (record["id"], body, a)
+                if rel in ("祖父", "祖母", "外祖父", "外祖母"):
+                    assert parent in children.get(a, ()), (record["id"], body, a)
+                else:  # a sibling of the parent on that side
+                    assert any(parent in kids and a in kids for kids in children.values()), (record["id"], body, a)
+
+
+def test_knights_statements_never_name_their_speaker(by_family):
+    saw_self = False
+    for record in by_family["knights_knaves"]:
+        for speaker, claim in re.findall(r"^\d+\. (\w+?)说：“(.+?)”$", record["problem"], re.M):
+            assert speaker not in claim, (record["id"], speaker, claim)
+            saw_self |= "我" in claim
+    assert saw_self  # statements about oneself exist, in the first person
+
+
+def test_no_space_before_full_width_punctuation(by_family):
+    for name, records in by_family.items():
+        for record in records:
+            texts = [record["problem"]] + [t for q in record["questions"] for t in [q["question"], q["solution"], *q["options"]]]
+            for text in texts:
+                assert not re.search(r" [，。？！：；、）”]", text), (name, record["id"], text)

@@ -34,6 +34,11 @@ class Config(GenConfig):
             raise ValueError("edge_factor must be within 0.5..3")
 
 
+def tidy(text: str) -> str:
+    """A space between a node letter and Chinese text; none before full-width punctuation."""
+    return re.sub(r" +(?=[，。？！：；、）”])", "", re.sub(r"(节点 \w)(?=[\u4e00-\u9fff])", r"\1 ", text))
+
+
 def bfs(edges, start):
     """Distance in edges from ``start`` to every node it reaches (itself excluded unless on a cycle)."""
     dist: dict[str, int] = {}
@@ -57,7 +62,7 @@ def generate(rng, cfg: Config):
         edges.setdefault(a, []).append(b)
     reach = {v: bfs(edges, v) for v in nodes}
     def nm(v):
-        return v if cfg.cities else f"节点 {v} "
+        return v if cfg.cities else f"节点 {v}"
     route = (lambda a, b: f"有从{a}到{b}的直达航线。") if cfg.cities else (lambda a, b: f"节点 {a} 连接到节点 {b}。")
 
     def trace(a, b):
@@ -116,6 +121,9 @@ def generate(rng, cfg: Config):
                        f"最短路线是 {trace(a, b)}，共 {d} 条{'航线' if cfg.cities else '边'}。"])
 
     subs = ask(rng, cfg, [exists, exists, reachable, sources, shortest])
+    for sub in subs:  # "节点 a" sits before Chinese text with a space, before punctuation without one
+        sub["question"] = tidy(sub["question"])
+        sub["steps"] = [tidy(line) for line in sub["steps"]]
     if cfg.cities:
         intro = "某航空公司在以下城市之间开通了单向直达航线（只能按给出的方向飞行）："
     else:

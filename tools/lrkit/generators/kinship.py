@@ -13,12 +13,21 @@ MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "�
 WOMEN = ["王芳", "李娜", "杨静", "黄敏", "吴倩", "孙丽", "朱琳", "何燕", "罗娟", "宋佳", "谢婷", "Molly", "Fleur", "Ginny",
          "Mary", "Jenny", "Nancy", "Anne", "Julie", "Susan", "Rose", "Lily"]
 DEFINITIONS = [
-    "祖父是指父亲或母亲的父亲；祖母是指父亲或母亲的母亲。",
+    "祖父是指父亲的父亲；祖母是指父亲的母亲；外祖父是指母亲的父亲；外祖母是指母亲的母亲。",
     "兄弟是指与本人至少有一位共同父母的其他男性；姐妹是指与本人至少有一位共同父母的其他女性。",
-    "叔叔是指父亲或母亲的兄弟；姑姑是指父亲或母亲的姐妹。",
+    "叔叔是指父亲的兄弟；姑姑是指父亲的姐妹；舅舅是指母亲的兄弟；姨妈是指母亲的姐妹。",
     "堂表亲是指父亲或母亲的兄弟姐妹的孩子。",
 ]
-RELATIONS = ("祖父", "祖母", "兄弟", "姐妹", "叔叔", "姑姑", "堂表亲")
+# Each term = (structural link, the parent it goes through: 0 father, 1 mother, None either, the sex it needs: None any).
+# Chinese kinship terms name the side: the father's siblings are 叔叔/姑姑, the mother's 舅舅/姨妈.
+TERMS = {
+    "祖父": ("grand", 0, True), "祖母": ("grand", 0, False), "外祖父": ("grand", 1, True), "外祖母": ("grand", 1, False),
+    "兄弟": ("sib", None, True), "姐妹": ("sib", None, False),
+    "叔叔": ("uncle", 0, True), "姑姑": ("uncle", 0, False), "舅舅": ("uncle", 1, True), "姨妈": ("uncle", 1, False),
+    "堂表亲": ("cousin", None, None),
+}
+RELATIONS = tuple(TERMS)
+SIDE = ("父亲", "母亲")
 
 
 @dataclass
@@ -63,15 +72,25 @@ def generate(rng, cfg: Config):
     def sib(a, b):
         return a != b and bool(set(parents.get(a, ())) & set(parents.get(b, ())))
 
-    holds = {
-        "祖父": lambda a, b: male[a] and any(a in parents.get(p, ()) for p in parents.get(b, ())),
-        "祖母": lambda a, b: not male[a] and any(a in parents.get(p, ()) for p in parents.get(b, ())),
-        "兄弟": lambda a, b: male[a] and sib(a, b),
-        "姐妹": lambda a, b: not male[a] and sib(a, b),
-        "叔叔": lambda a, b: male[a] and any(sib(a, p) for p in parents.get(b, ())),
-        "姑姑": lambda a, b: not male[a] and any(sib(a, p) for p in parents.get(b, ())),
-        "堂表亲": lambda a, b: any(sib(p, q) for p in parents.get(a, ()) for q in parents.get(b, ())),
-    }
+    def via_parents(b, side):
+        """The parents of ``b`` a link may go through: the father, the mother, or both."""
+        ps = parents.get(b, [])
+        return ps if side is None else ps[side:side + 1]
+
+    def linked(rel, a, b):
+        kind, side, _ = TERMS[rel]
+        if kind == "grand":
+            return any(a in parents.get(p, ()) for p in via_parents(b, side))
+        if kind == "sib":
+            return sib(a, b)
+        if kind == "uncle":
+            return any(sib(a, p) for p in via_parents(b, side))
+        return any(sib(p, q) for p in parents.get(a, ()) for q in parents.get(b, ()))
+
+    def fits_sex(rel, a):
+        return TERMS[rel][2] is None or male[a] == TERMS[rel][2]
+
+    holds = {rel: (lambda a, b, rel=rel: linked(rel, a, b) and fits_sex(rel, a)) for rel in RELATIONS}
 
     def of(x):
         return f"{x}的父母是{'和'.join(parents[x])}。" if x in parents else f"题中没有给出{x}的父母。"
@@ -79,9 +98,9 @@ def generate(rng, cfg: Config):
     def steps(rel, a, b):
         ps = parents.get(b, [])
         lines = [of(b)]
-        if rel in ("兄弟", "姐妹"):
+        if TERMS[rel][0] == "sib":
             lines = [of(a), of(b)]
-        elif rel in ("叔叔", "姑姑", "堂表亲"):
+        elif TERMS[rel][0] in ("uncle", "cousin"):
             lines += [f"{p}的兄弟姐妹有：{'、'.join(x for x in people if sib(x, p)) or '没有'}。" for p in ps]
             if rel == "堂表亲":
                 lines.append(of(a))
@@ -90,25 +109,20 @@ def generate(rng, cfg: Config):
         lines.append(verdict(rel, a, b))
         return lines
 
-    # Each relation = a structural link (gender-free) + the gender it needs (None: any).
-    links = {
-        "祖父": ("grand", True), "祖母": ("grand", False), "兄弟": ("sib", True), "姐妹": ("sib", False),
-        "叔叔": ("uncle", True), "姑姑": ("uncle", False), "堂表亲": ("cousin", None),
-    }
-
     def verdict(rel, a, b):
         """The deciding fact, stated: the structural link (or its absence), then the gender."""
-        kind, needs_male = links[rel]
+        kind, side, needs_male = TERMS[rel]
         ps = parents.get(b, [])
+        who = "父母" if side is None else SIDE[side]
         if kind == "grand":
-            via = [p for p in ps if a in parents.get(p, ())]
-            link = f"{a}是{b}的父母{via[0]}的父母" if via else f"{a}不是{b}的父母的父母"
+            via = [p for p in via_parents(b, side) if a in parents.get(p, ())]
+            link = f"{a}是{b}的{who}{via[0]}的父母" if via else f"{a}不是{b}的{who}的父母"
         elif kind == "sib":
             via = [p for p in parents.get(a, ()) if a != b and p in ps]
             link = f"{a}和{b}有共同的父母{via[0]}" if via else f"{a}和{b}没有共同的父母"
         elif kind == "uncle":
-            via = [p for p in ps if sib(a, p)]
-            link = f"{a}是{b}的父母{via[0]}的兄弟姐妹" if via else f"{a}不是{b}的父母的兄弟姐妹"
+            via = [p for p in via_parents(b, side) if sib(a, p)]
+            link = f"{a}是{b}的{who}{via[0]}的兄弟姐妹" if via else f"{a}不是{b}的{who}的兄弟姐妹"
         else:
             via = [(p, q) for p in parents.get(a, ()) for q in ps if sib(p, q)]
             link = (f"{a}的父母{via[0][0]}和{b}的父母{via[0][1]}是兄弟姐妹" if via
@@ -125,12 +139,15 @@ def generate(rng, cfg: Config):
             return None
         a, b = r.choice(pairs)
         wrong = [x for x in people if x != b and not holds[rel](x, b)]
-        return choice(r, f"下列哪个人是{b}的{rel}？", a, r.sample(wrong, len(wrong)), steps(rel, a, b))
+        wrong = r.sample(wrong, len(wrong))
+        wrong.sort(key=lambda x: not fits_sex(rel, x))  # near misses first: people of the sex the term needs
+        return choice(r, f"下列哪个人是{b}的{rel}？", a, wrong, steps(rel, a, b))
 
     def is_rel(r):
         rel = r.choice(RELATIONS)
         want = r.random() < 0.5
-        pairs = [(a, b) for a in people for b in people if a != b and holds[rel](a, b) == want]
+        # Only people of the sex the term needs are asked about (never "is a woman someone's 叔叔?").
+        pairs = [(a, b) for a in people for b in people if a != b and fits_sex(rel, a) and holds[rel](a, b) == want]
         if not pairs:
             return None
         a, b = r.choice(pairs)
@@ -148,26 +165,35 @@ def generate(rng, cfg: Config):
 
 
 def check(record):
-    """Relations as sets of pairs, built by composing the parent relation (no tree walking)."""
+    """Relations as sets of pairs, built by composing the father and mother relations (no tree walking)."""
     text = record["problem"]
-    parent = {(a, c) for a, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的(?:父亲|母亲)。$", text, re.M)}
+    father = set(re.findall(r"^\d+\. (\S+?)是(\S+?)的父亲。$", text, re.M))
+    mother = set(re.findall(r"^\d+\. (\S+?)是(\S+?)的母亲。$", text, re.M))
+    parent = father | mother
     men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
     sib = {(x, y) for p, x in parent for q, y in parent if p == q and x != y}
-    grand = {(a, c) for a, b in parent for b2, c in parent if b == b2}
-    uncle = {(a, c) for a, b in sib for b2, c in parent if b == b2}
-    cousin = {(x, y) for p, x in parent for p2, q in sib if p2 == p for q2, y in parent if q2 == q}
-    base = {"祖父": grand, "祖母": grand, "兄弟": sib, "姐妹": sib, "叔叔": uncle, "姑姑": uncle, "堂表亲": cousin}
-    wants_male = {"祖父": True, "兄弟": True, "叔叔": True, "祖母": False, "姐妹": False, "姑姑": False}
+
+    def compose(first, then):
+        return {(a, c) for a, b in first for b2, c in then if b == b2}
+
+    base = {"祖父": compose(parent, father), "祖母": compose(parent, father),
+            "外祖父": compose(parent, mother), "外祖母": compose(parent, mother),
+            "兄弟": sib, "姐妹": sib, "叔叔": compose(sib, father), "姑姑": compose(sib, father),
+            "舅舅": compose(sib, mother), "姨妈": compose(sib, mother),
+            "堂表亲": {(x, y) for p, x in parent for p2, q in sib if p2 == p for q2, y in parent if q2 == q}}
+    wants_male = {"祖父": True, "外祖父": True, "兄弟": True, "叔叔": True, "舅舅": True,
+                  "祖母": False, "外祖母": False, "姐妹": False, "姑姑": False, "姨妈": False}
 
     def holds(rel, a, b):
         return (a, b) in base[rel] and (rel not in wants_male or (a in men) == wants_male[rel])
 
+    terms = "|".join(sorted(base, key=len, reverse=True))
     verdicts = []
     for q in record["questions"]:
         t = question_body(q)
-        if m := re.match(r"下列哪个人是(\S+?)的(祖父|祖母|兄弟|姐妹|叔叔|姑姑|堂表亲)？", t):
+        if m := re.match(rf"下列哪个人是(\S+?)的({terms})？", t):
             verdicts.append([holds(m.group(2), o, m.group(1)) for o in q["options"]])
-        elif m := re.match(r"(\S+?)是(\S+?)的(祖父|祖母|兄弟|姐妹|叔叔|姑姑|堂表亲)吗？", t):
+        elif m := re.match(rf"(\S+?)是(\S+?)的({terms})吗？", t):
             truth = holds(m.group(3), m.group(1), m.group(2))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
         else:

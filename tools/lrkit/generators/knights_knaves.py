@@ -27,17 +27,21 @@ class Config(GenConfig):
         check_range("people", self.people, 5, minimum=2)
 
 
+SELF = "我"
+
+
 def statement(rng, speaker, names):
-    """A random statement as (text, test over a mask person -> honest)."""
+    """A random statement as (text, test over a mask person -> honest); the speaker names himself 我."""
     others = [x for x in names if x != speaker]
     x = rng.choice(others)
     y = rng.choice([z for z in names if z != x])
+    sx, sy = (SELF if v == speaker else v for v in (x, y))
     kinds = [
-        (f"{x}是说谎者。", lambda h: not h[x]),
-        (f"{x}是诚实的人。", lambda h: h[x]),
-        (f"{x}和{y}都是诚实的人。", lambda h: h[x] and h[y]),
-        (f"{x}和{y}中至少有一个是说谎者。", lambda h: not (h[x] and h[y])),
-        (f"{x}和{y}是同一类人。", lambda h: h[x] == h[y]),
+        (f"{sx}是说谎者。", lambda h: not h[x]),
+        (f"{sx}是诚实的人。", lambda h: h[x]),
+        (f"{sx}和{sy}都是诚实的人。", lambda h: h[x] and h[y]),
+        (f"{sx}和{sy}中至少有一个是说谎者。", lambda h: not (h[x] and h[y])),
+        (f"{sx}和{sy}是同一类人。", lambda h: h[x] == h[y]),
     ]
     return rng.choice(kinds)
 
@@ -88,7 +92,8 @@ def check(record):
     said = re.findall(r"^\d+\. (\w+)说：“(.+?)”$", text, re.M)
     names = [p for p, _ in said]
 
-    def holds(claim, h):
+    def holds(claim, speaker, h):
+        h = {**h, SELF: h[speaker]}
         if m := re.fullmatch(r"(\w+?)和(\w+?)都是诚实的人。", claim):
             return h[m.group(1)] and h[m.group(2)]
         if m := re.fullmatch(r"(\w+?)和(\w+?)中至少有一个是说谎者。", claim):
@@ -101,7 +106,7 @@ def check(record):
     found = []
     for mask in range(2 ** len(names)):
         h = {p: bool(mask >> i & 1) for i, p in enumerate(names)}
-        if all(holds(claim, h) == h[p] for p, claim in said):
+        if all(holds(claim, p, h) == h[p] for p, claim in said):
             found.append(h)
     assert len(found) == 1, f"{len(found)} consistent assignments"
     honest = found[0]

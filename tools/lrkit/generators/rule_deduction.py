@@ -36,17 +36,8 @@ def render_rule(body, head) -> str:
     return "如果一个人是" + "的并且是".join(body) + f"的，那么他是{head}的。"
 
 
-def generate(rng, cfg: Config):
-    names = rng.sample(ZH_NAMES if rng.random() < 0.5 else EN_NAMES, cfg.people)
-    traits = rng.sample(TRAITS, cfg.base_traits + cfg.derived_traits)
-    base, derived = traits[: cfg.base_traits], traits[cfg.base_traits:]
-    rules = []
-    for j, head in enumerate(derived):
-        earlier = base + derived[:j]
-        for _ in range(rng.randint(1, 2)):
-            rules.append((tuple(rng.sample(earlier, rng.randint(1, min(cfg.max_body, len(earlier))))), head))
-    facts = [(p, t) for p in names for t in base if rng.random() < 0.45]
-    # Forward chaining to the fixpoint; ``why`` keeps the rule that first gave each derived fact.
+def forward_chain(names, facts, rules):
+    """The fixpoint of the facts under the rules, and for each derived fact the body of the rule that first gave it."""
     known = set(facts)
     why: dict[tuple, tuple] = {}
     changed = True
@@ -58,6 +49,31 @@ def generate(rng, cfg: Config):
                     known.add((p, head))
                     why[(p, head)] = body
                     changed = True
+    return known, why
+
+
+def generate(rng, cfg: Config):
+    names = rng.sample(ZH_NAMES if rng.random() < 0.5 else EN_NAMES, cfg.people)
+    traits = rng.sample(TRAITS, cfg.base_traits + cfg.derived_traits)
+    base, derived = traits[: cfg.base_traits], traits[cfg.base_traits:]
+    # Redraw until some rule fires (otherwise every derived trait is false and every answer is 否) and some
+    # derived fact stays false; no rule appears twice (same head, same set of conditions).
+    for _ in range(100):
+        rules, seen = [], set()
+        for j, head in enumerate(derived):
+            earlier = base + derived[:j]
+            for _ in range(rng.randint(1, 2)):
+                body = tuple(rng.sample(earlier, rng.randint(1, min(cfg.max_body, len(earlier)))))
+                if (frozenset(body), head) not in seen:
+                    seen.add((frozenset(body), head))
+                    rules.append((body, head))
+        facts = [(p, t) for p in names for t in base if rng.random() < 0.45]
+        known, why = forward_chain(names, facts, rules)
+        fired = sum((p, t) in known for p in names for t in derived)
+        if 0 < fired < len(names) * len(derived):
+            break
+    else:
+        raise RuntimeError("no rule world with both derived and underivable facts found")
 
     def explain(p, t, out):
         if (p, t) in why:

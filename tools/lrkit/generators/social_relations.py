@@ -79,9 +79,13 @@ def generate(rng, cfg: Config):
         return choice(r, f"{j}{verb}下列哪个人？", p, r.sample(no, len(no)), steps(j, p, verb))
 
     def does(r):
-        j, p = r.choice(judges), r.choice(residents)
-        verb = r.choice(("喜欢", "讨厌"))
-        return yes_no(f"{j}{verb}{p}吗？", feels(j, p, verb), steps(j, p, verb))
+        # Aim at a yes or a no with equal odds: a verb drawn blindly is mostly the judge's other verb (always 否).
+        want = r.random() < 0.5
+        triples = [(j, p, v) for j in judges for p in residents for v in ("喜欢", "讨厌") if feels(j, p, v) == want]
+        if not triples:
+            return None
+        j, p, verb = r.choice(triples)
+        return yes_no(f"{j}{verb}{p}吗？", want, steps(j, p, verb))
 
     facts = [f"{p}是{'，也是'.join(sorted(member[p] - {derived}))}。" for p in residents]
     facts.append(f"任何{'或'.join(makes)}都被认为是{derived}。")
