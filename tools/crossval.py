@@ -1,0 +1,84 @@
+"""Cross-validate a training recipe on the real problems, by problem, through llamafactory-cli and evaluate.py.
+
+Usage: python tools/crossval.py --recipe configs/lora_1.5b.yaml [--data REAL.jsonl] [--folds 5] [--work DIR]
+              [--model PATH] [--train-args "k=v ..."] [--pretrain GEN.jsonl [--pretrain-args "k=v ..."]]
+              [--no-train] [--heldout GEN_HELDOUT.jsonl] [--parallel N] [--out RESULTS.json]
+
+Every problem lands in one test fold, so every real sub-question is scored once by a model that never saw its
+problem (letter scoring, tools/evaluate.py --backend scoring). Results JSON: accuracy over all sub-questions
+with a 95% interval (bootstrap over problems), per family (keyword classifier), per option count, per gold
+letter, the letters answered, each fold's accuracy and times, and with --heldout each fold model's accuracy on
+those problems plus the majority vote of the k fold adapters.
+
+  --no-train          the model as it is (zero-shot; with --pretrain: the pre-trained model), on every problem
+  --pretrain FILE     train once on FILE (e.g. generated problems: no real problem may be in it), then each fold
+                      continues from it (LoRA: the same adapter; full: the weights); shared via --pretrain-out
+  --parallel N        folds trained side by side (one large GPU runs several small-model trainings at once)
+
+Re-running skips every fold and pre-training whose inputs and arguments are unchanged (stamps in WORK).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+
+from lrkit.cli import err, run
+from lrkit.crossval import Plan, run as crossval
+from lrkit.prompts import DEFAULT_PROMPT
+from lrkit.records import write_json
+
+DEFAULT_DATA = Path("../shared/data/round1_train_data.jsonl")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipe", required=True, help="LLaMA-Factory training recipe (configs/*.yaml)")
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="labelled competition JSONL (default %(default)s)")
+    parser.add_argument("--folds", type=int, default=5, help="folds (default 5)")
+    parser.add_argument("--seed", type=int, default=42, help="fold assignment seed (default 42)")
+    parser.add_argument("--work", help="folds, logs, adapters (default data/work/crossval/RECIPE)")
+    parser.add_argument("--out", help="results JSON (default WORK/results.json)")
+    parser.add_argument("--model", help="base model, hub id or local path (default: the recipe's)")
+    parser.add_argument("--train-args", default="", help='LLaMA-Factory overrides for every fold, e.g. "learning_rate=1e-4"')
+    parser.add_argument("--pretrain", help="competition-format data to train on once, before the folds")
+    parser.add_argument("--pretrain-args", default="", help="LLaMA-Factory overrides for the pre-training")
+    parser.add_argument("--pretrain-out", help="the pre-training's output folder (default WORK/pretrain; share it between runs)")
+    parser.add_argument("--no-train", action="store_true", help="no fold training: score the model on every problem")
+    parser.add_argument("--heldout", help="labelled problems no fold trains on (held-out generated problems)")
+    parser.add_argument("--parallel", type=int, default=1, help="folds at once (default 1)")
+    parser.add_argument("--prompt", default=str(DEFAULT_PROMPT), help="jinja2 prompt for export and scoring")
+    parser.add_argument("--batch-size", type=int, default=16, help="evaluation rows per forward pass (default 16)")
+    parser.add_argument("--eval-args", default="", help='extra tools/evaluate.py options, e.g. "--dtype float32"')
+    parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the interval (default 2000)")
+    args = parser.parse_args()
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    if args.parallel < 1:
+        parser.error("--parallel must be at least 1")
+    recipe = Path(args.recipe)
+    work = Path(args.work) if args.work else Path("data/work/crossval") / recipe.stem
+    plan = Plan(
+        recipe=recipe, data=Path(args.data), work=work, folds=args.folds, seed=args.seed, model=args.model,
+        train_args=shlex.split(args.train_args), pretrain=Path(args.pretrain) if args.pretrain else None,
+        pretrain_args=shlex.split(args.pretrain_args), pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
+        no_train=args.no_train, heldout=Path(args.heldout) if args.heldout else None, parallel=args.parallel,
+        prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
+        bootstrap=args.bootstrap, log=err,
+    )
+    results = crossval(plan)
+    out = Path(args.out) if args.out else work / "results.json"
+    write_json(out, results)
+    lo, hi = results["ci95"]
+    print(f"cross-validated accuracy {results['accuracy']:.2%} (95% interval {lo:.1%}-{hi:.1%}) on "
+          f"{results['subquestions']} sub-questions of {results['problems']} problems -> {out}")
+    if "heldout" in results:
+        h = results["heldout"]
+        print(f"held-out problems: fold models {h['fold_accuracy_mean']:.2%} on average"
+              + (f", their vote {h['vote_accuracy']:.2%}" if "vote_accuracy" in h else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,319 @@
+"""k-fold cross-validation by problem through ``llamafactory-cli train`` and ``tools/evaluate.py``.
+
+Every problem of the labelled file lands in exactly one test fold (:func:`lrkit.splitting.assign_folds`), so
+every real sub-question is scored once, by a model that never saw its problem. A fold is: export its training
+problems to Alpaca (registered in ``WORK/dataset_info.json``), ``llamafactory-cli train RECIPE`` with that
+dataset, then ``tools/evaluate.py --backend scoring`` on its test problems (and on held-out generated problems,
+if given). Optional pre-training on data that holds no real problem (``pretrain``) is trained once and shared by
+the folds: a LoRA continues that adapter, a full fine-tune starts from that model. ``no_train`` evaluates the
+base model (plus the pre-training, if any) on the whole file instead.
+
+Each fold and the pre-training keep a stamp (a hash of everything that decides their output); a re-run skips
+what is stamped and unchanged, and redoes what changed. Folds can run side by side (``parallel``): on one large
+GPU, several small-model trainings at once use it better than one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import REPO_ROOT
+from .alpaca import alpaca_records, register
+from .cli import read_yaml_mapping
+from .metrics import answer_map, score
+from .prompts import DEFAULT_PROMPT
+from .records import DataError, load_problems, write_json, write_jsonl
+from .report import classify_family
+from .splitting import assign_folds
+
+TOOLS = REPO_ROOT / "tools"
+
+
+@dataclass
+class Plan:
+    recipe: Path
+    data: Path
+    work: Path
+    folds: int = 5
+    seed: int = 42
+    model: str | None = None  # overrides the recipe's model_name_or_path
+    train_args: list[str] = field(default_factory=list)  # key=value overrides for llamafactory-cli train
+    pretrain: Path | None = None  # competition-format data trained on once, before the folds
+    pretrain_args: list[str] = field(default_factory=list)
+    pretrain_out: Path | None = None  # default WORK/pretrain
+    no_train: bool = False
+    heldout: Path | None = None  # labelled problems no fold trains on (e.g. held-out generated ones)
+    parallel: int = 1
+    prompt: Path = DEFAULT_PROMPT
+    batch_size: int = 16
+    eval_args: list[str] = field(default_factory=list)
+    bootstrap: int = 2000
+    log: object = print
+
+    def __post_init__(self):
+        self.recipe_values = read_yaml_mapping(self.recipe, "LLaMA-Factory settings", ("template", "finetuning_type"))
+        self.model = self.model or self.recipe_values.get("model_name_or_path")
+        if not self.model:
+            raise DataError(f"{self.recipe}: no model_name_or_path (pass --model)")
+        self.template = self.recipe_values["template"]
+        self.full = self.recipe_values["finetuning_type"] == "full"
+        if self.recipe_values["finetuning_type"] not in ("lora", "full"):
+            raise DataError(f"{self.recipe}: finetuning_type {self.recipe_values['finetuning_type']!r}: lora or full only")
+        self.pretrain_out = self.pretrain_out or self.work / "pretrain"
+        self._lock = threading.Lock()
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).parent / "llamafactory-cli"
+    return [str(exe)] if exe.exists() else ["llamafactory-cli"]
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, Path) and part.is_file():
+            h.update(part.read_bytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _stamped(stamp: Path, key: str) -> dict | None:
+    try:
+        done = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return done if done.get("key") == key else None
+
+
+def _run(cmd: list[str], log: Path, what: str) -> float:
+    """Run ``cmd`` with its output in ``log``; the seconds it took, or a DataError showing the log's tail."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DISABLE_VERSION_CHECK": "1", "PYTHONUNBUFFERED": "1"}
+    start = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as f:
+        f.write("$ " + shlex.join(cmd) + "\n")
+        f.flush()
+        code = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=env).returncode
+    if code != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        raise DataError(f"{what} failed (exit {code}); last lines of {log}:\n    " + "\n    ".join(tail))
+    return time.perf_counter() - start
+
+
+def _no_eval_args(values: dict) -> list[str]:
+    """Overrides that switch off the recipe's own evaluation during training (the folds evaluate afterwards)."""
+    args = []
+    if values.get("eval_dataset"):
+        args.append("eval_dataset=null")
+    if values.get("eval_strategy", "no") != "no":
+        args.append("eval_strategy=no")
+    if values.get("do_eval"):
+        args.append("do_eval=false")
+    return args
+
+
+def _export(plan: Plan, records: list[dict], name: str, folder: Path) -> Path:
+    path = folder / f"{name}.json"
+    write_json(path, list(alpaca_records(records, plan.prompt)))
+    with plan._lock:  # one dataset_info.json for every fold
+        register(plan.work / "dataset_info.json", name, path)
+    return path
+
+
+def _train(plan: Plan, dataset: str, output: Path, log: Path, init: str | None, extra: list[str]) -> float:
+    cmd = [*_cli(), "train", str(plan.recipe), f"dataset_dir={plan.work}", f"dataset={dataset}", f"output_dir={output}"]
+    model = plan.model
+    if init and plan.full:
+        model = init  # a full fine-tune continues from the pre-trained weights
+    cmd.append(f"model_name_or_path={model}")
+    if init and not plan.full:
+        cmd.append(f"adapter_name_or_path={init}")  # LLaMA-Factory resumes training this adapter
+    cmd += _no_eval_args(plan.recipe_values) + extra
+    return _run(cmd, log, f"training ({log.parent.name})")
+
+
+def _evaluate(plan: Plan, model: str, adapter: str | None, gold: Path, save: Path, metrics: Path, log: Path) -> float:
+    cmd = [sys.executable, str(TOOLS / "evaluate.py"), "--model", model, "--gold", str(gold), "--backend", "scoring",
+           "--template", plan.template, "--prompt", str(plan.prompt), "--batch-size", str(plan.batch_size),
+           "--save", str(save), "--out", str(metrics), *plan.eval_args]
+    if adapter:
+        cmd += ["--adapter", adapter]
+    return _run(cmd, log, f"evaluation ({log.parent.name}/{log.name})")
+
+
+def _eval_model(plan: Plan, trained: Path | None, init: str | None) -> tuple[str, str | None]:
+    """(model, adapter) that answer after training into ``trained`` (None: no training) from ``init``."""
+    if trained is None:
+        if init is None:
+            return plan.model, None
+        return (init, None) if plan.full else (plan.model, init)
+    return (str(trained), None) if plan.full else (plan.model, str(trained))
+
+
+def pretrain(plan: Plan) -> str | None:
+    """Train once on ``plan.pretrain`` (no real problem in it); its output folder, or None without pre-training."""
+    if plan.pretrain is None:
+        return None
+    out = plan.pretrain_out
+    stamp = out / "crossval_stamp.json"
+    key = _digest("pretrain", plan.recipe, plan.model, plan.pretrain, plan.pretrain_args, plan.prompt)
+    if _stamped(stamp, key):
+        plan.log(f"[crossval] pre-training: unchanged, reusing {out}")
+        return str(out)
+    records = load_problems(plan.pretrain, report=plan.log)
+    plan.work.mkdir(parents=True, exist_ok=True)
+    _export(plan, records, "cv_pretrain", plan.work / "pretrain_data")
+    plan.log(f"[crossval] pre-training on {plan.pretrain} ({len(records)} problems) -> {out}")
+    seconds = _train(plan, "cv_pretrain", out, plan.work / "logs" / "pretrain.log", None, plan.pretrain_args)
+    write_json(stamp, {"key": key, "train_s": round(seconds, 1)})
+    return str(out)
+
+
+def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | None, heldout: list[dict] | None) -> dict:
+    folder = plan.work / f"fold{k}"
+    stamp = folder / "done.json"
+    key = _digest("fold", k, plan.recipe, plan.model, Path(init) / "crossval_stamp.json" if init else None,
+                  [r["id"] for r in test], train, plan.train_args, plan.prompt, plan.eval_args, plan.no_train,
+                  plan.heldout, bool(heldout))
+    done = _stamped(stamp, key)
+    if done:
+        plan.log(f"[crossval] fold {k}: unchanged, reusing {folder}")
+        return done
+    folder.mkdir(parents=True, exist_ok=True)
+    write_jsonl(folder / "test.jsonl", test)
+    result = {"key": key, "fold": k, "problems": len(test), "subquestions": sum(len(r["questions"]) for r in test)}
+    trained = None
+    if not plan.no_train:
+        _export(plan, train, f"cv_fold{k}", folder)
+        trained = folder / "sft"
+        plan.log(f"[crossval] fold {k}: training on {len(train)} problems -> {trained}")
+        result["train_s"] = round(_train(plan, f"cv_fold{k}", trained, folder / "train.log", init, plan.train_args), 1)
+    model, adapter = _eval_model(plan, trained, init)
+    result["eval_s"] = round(_evaluate(plan, model, adapter, folder / "test.jsonl", folder / "answers.jsonl",
+                                       folder / "metrics.json", folder / "evaluate.log"), 1)
+    result["accuracy"] = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["accuracy"]
+    if heldout is not None:
+        write_jsonl(folder / "heldout.jsonl", heldout)
+        _evaluate(plan, model, adapter, folder / "heldout.jsonl", folder / "heldout_answers.jsonl",
+                  folder / "heldout_metrics.json", folder / "evaluate_heldout.log")
+        result["heldout_accuracy"] = json.loads((folder / "heldout_metrics.json").read_text(encoding="utf-8"))["accuracy"]
+    result["adapter" if adapter else "model"] = adapter or model
+    write_json(stamp, result)
+    plan.log(f"[crossval] fold {k}: accuracy {result['accuracy']:.2%} on {result['subquestions']} sub-questions")
+    return result
+
+
+def bootstrap_interval(records: list[dict], predicted: dict, n: int = 2000, seed: int = 0) -> list[float]:
+    """95% percentile interval of sub-question accuracy, resampling problems (sub-questions of a problem move
+    together: they share the text the model reads)."""
+    per_problem = []
+    for r in records:
+        qs = r["questions"]
+        per_problem.append((sum(predicted.get((r["id"], i)) == q["answer"] for i, q in enumerate(qs)), len(qs)))
+    rng = random.Random(seed)
+    stats = []
+    for _ in range(n):
+        sample = [per_problem[rng.randrange(len(per_problem))] for _ in per_problem]
+        stats.append(sum(c for c, _ in sample) / sum(t for _, t in sample))
+    stats.sort()
+    return [round(stats[int(0.025 * n)], 4), round(stats[min(n - 1, int(0.975 * n))], 4)]
+
+
+def _read_answers(paths: list[Path]) -> dict:
+    predicted = {}
+    for path in paths:
+        predicted.update(answer_map(load_problems(path, report=lambda _: None)))
+    return predicted
+
+
+def summarize(plan: Plan, records: list[dict], folds: list[dict], answer_files: list[Path]) -> dict:
+    predicted = _read_answers(answer_files)
+    gold = [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in records]
+    metrics = score(gold, predicted)
+    return {
+        "accuracy": metrics["accuracy"],
+        "ci95": bootstrap_interval(records, predicted, plan.bootstrap),
+        "subquestions": metrics["subquestions"],
+        "problems": metrics["problems"],
+        "problem_accuracy": metrics["problem_accuracy"],
+        "by_family": metrics.get("by_family"),
+        "by_options": metrics["by_options"],
+        "by_answer_letter": metrics["by_answer_letter"],
+        "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
+        "folds": folds,
+    }
+
+
+def run(plan: Plan) -> dict:
+    """The whole cross-validation; returns the results (also written by the tool)."""
+    from tqdm import tqdm
+
+    records = load_problems(plan.data, report=plan.log)
+    if not records:
+        raise DataError(f"{plan.data}: no problems")
+    heldout = load_problems(plan.heldout, report=plan.log) if plan.heldout else None
+    plan.work.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    init = pretrain(plan)
+    if plan.no_train:
+        splits = [(records, records)]
+    else:
+        if plan.folds > len(records):
+            raise DataError(f"{plan.data}: {len(records)} problems cannot fill {plan.folds} folds")
+        fold_of = assign_folds(records, plan.folds, plan.seed)
+        splits = [([r for r, f in zip(records, fold_of) if f != k], [r for r, f in zip(records, fold_of) if f == k])
+                  for k in range(plan.folds)]
+    results: list[dict | None] = [None] * len(splits)
+    with tqdm(total=len(splits), desc="[crossval] folds", unit="fold", file=sys.stderr) as bar:
+        def one(k):
+            results[k] = _fold(plan, k, splits[k][0], splits[k][1], init, heldout)
+            bar.update(1)
+
+        with ThreadPoolExecutor(max_workers=max(1, plan.parallel)) as pool:
+            for future in [pool.submit(one, k) for k in range(len(splits))]:
+                future.result()
+    folders = [plan.work / f"fold{k}" for k in range(len(splits))]
+    summary = summarize(plan, records, results, [f / "answers.jsonl" for f in folders])
+    if heldout is not None:
+        summary["heldout"] = _heldout_summary(plan, heldout, results)
+    summary["seconds"] = round(time.perf_counter() - start, 1)
+    summary["config"] = {
+        "recipe": str(plan.recipe), "model": plan.model, "data": str(plan.data), "data_sha256": _digest(plan.data),
+        "folds": 0 if plan.no_train else plan.folds, "seed": plan.seed, "train_args": plan.train_args,
+        "pretrain": str(plan.pretrain) if plan.pretrain else None, "pretrain_args": plan.pretrain_args,
+        "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
+    }
+    return summary
+
+
+def _heldout_summary(plan: Plan, heldout: list[dict], folds: list[dict]) -> dict:
+    accuracies = [f["heldout_accuracy"] for f in folds]
+    out = {"problems": len(heldout), "subquestions": sum(len(r["questions"]) for r in heldout),
+           "fold_accuracy_mean": round(sum(accuracies) / len(accuracies), 4), "fold_accuracies": accuracies}
+    adapters = [f.get("adapter") for f in folds]
+    if len(folds) > 1 and all(adapters):
+        vote = plan.work / "heldout_vote"
+        cmd = [sys.executable, str(TOOLS / "evaluate.py"), "--model", plan.model, "--gold", str(plan.work / "fold0" / "heldout.jsonl"),
+               "--backend", "scoring", "--template", plan.template, "--prompt", str(plan.prompt), "--batch-size",
+               str(plan.batch_size), "--vote", "--out", str(vote / "metrics.json"), *plan.eval_args]
+        for adapter in adapters:
+            cmd += ["--adapter", adapter]
+        _run(cmd, vote / "evaluate.log", "held-out vote")
+        metrics = json.loads((vote / "metrics.json").read_text(encoding="utf-8"))
+        out["vote_accuracy"] = metrics["accuracy"]
+        out["vote_agreement"] = metrics.get("agreement", {}).get("mean_agreement")
+    return out
