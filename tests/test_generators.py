@@ -262,3 +262,62 @@ def test_no_space_before_full_width_punctuation(by_family):
             texts = [record["problem"]] + [t for q in record["questions"] for t in [q["question"], q["solution"], *q["options"]]]
             for text in texts:
                 assert not re.search(r" [，。？！：；、）”]", text), (name, record["id"], text)
+
+
+# --- --shape: the real data's option counts and answer letters (issue 13) ------------------------------------------------
+
+SHAPE = REPO / "data" / "shapes" / "round1_train.json"
+
+
+@pytest.fixture(scope="module")
+def shaped():
+    from lrkit.generators.shape import Shaper, load_shape
+    shape = load_shape(SHAPE)
+    shaper = Shaper(shape, seed=0, checkers={n: f.check for n, f in FAMILIES.items()})
+    return shape, [shaper(r) for r in generate(2000, seed=0, solutions=True)]
+
+
+def test_shape_run_matches_the_target_within_a_few_points(shaped):
+    shape, records = shaped
+    questions = [q for r in records for q in r["questions"]]
+    options = Counter(str(len(q["options"])) for q in questions)
+    letters = Counter(q["answer"] for q in questions)
+    for key, share in shape["option_counts"].items():
+        assert abs(options[key] / len(questions) - share) <= 0.03, (key, options)
+    for key, share in shape["answer_letters"].items():
+        assert abs(letters[key] / len(questions) - share) <= 0.03, (key, letters)
+    assert abs(len(questions) / len(records) - shape["subquestions_per_problem"]) <= 0.1
+
+
+def test_shape_keeps_every_answer_exactly_right(shaped):
+    _, records = shaped
+    for record in records:
+        assert check_record(record) == []
+        for k, (q, truths) in enumerate(zip(record["questions"], FAMILIES[record["family"]].check(record)), 1):
+            assert q["question"].startswith(f"选择题 {k}：\n")
+            assert truths.count(True) == 1 and truths[LETTERS.index(q["answer"])], (record["id"], q, truths)
+            assert q["solution"].endswith(f"因此正确的选项是 {q['answer']}（{q['options'][LETTERS.index(q['answer'])]}）。")
+            if len(q["options"]) == 2 and q["options"][0] in ("否", "不存在", "错误"):
+                raise AssertionError(("yes/no order flipped", record["id"], q))
+
+
+def test_cli_fit_shape_and_shape_are_deterministic(tmp_path):
+    fitted = tmp_path / "shape.json"
+    plain = tmp_path / "plain.jsonl"
+    subprocess.run([sys.executable, "tools/generate.py", "--n", "200", "--seed", "5", "--quiet", "--out", str(plain)],
+                   cwd=REPO, check=True, capture_output=True)
+    subprocess.run([sys.executable, "tools/generate.py", "--fit-shape", str(plain), "--out", str(fitted)],
+                   cwd=REPO, check=True, capture_output=True)
+    assert json.loads(fitted.read_text(encoding="utf-8"))["problems"] == 200
+    outs = []
+    for name in ("a.jsonl", "b.jsonl"):
+        out = tmp_path / name
+        subprocess.run([sys.executable, "tools/generate.py", "--n", "200", "--seed", "5", "--quiet", "--shape", str(SHAPE),
+                        "--out", str(out)], cwd=REPO, check=True, capture_output=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] != plain.read_bytes()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    done = subprocess.run([sys.executable, "tools/generate.py", "--n", "5", "--shape", str(bad), "--out", str(tmp_path / "x.jsonl")],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 1 and "--shape" in done.stderr

@@ -1,11 +1,22 @@
 """Generate competition-format logic problems with exact solvers (answers right by construction).
 
 Usage: python tools/generate.py --families all --n 10000 --seed 0 --out data/synthetic/x.jsonl [--difficulty mix] [--solutions]
+                                [--shape data/shapes/round1_train.json]
+       python tools/generate.py --fit-shape REAL.jsonl --out data/shapes/NAME.json
 
 Problem i comes from Random(seed + i) alone, so the same arguments give a
 byte-identical file. Each record adds family, difficulty and source
 ("generated"); with --solutions every sub-question carries a Chinese worked
 solution (export_alpaca.py puts it before the answer line).
+
+--shape FILE makes the set follow a target shape (lrkit/generators/shape.py): sub-questions per
+problem, option counts and answer letters per option count, as in data/shapes/round1_train.json
+(fitted from the real train set). It drops sub-questions and wrong options, adds a wrong option only
+when the family's checker confirms it false, and moves the correct option to the letter the target
+asks for; answers stay exactly right. Yes/no questions keep their affirmative-first order. The file
+is still byte-identical for the same arguments, but problem i then also depends on problems before it.
+Without --shape the output is unchanged. --fit-shape REAL.jsonl writes such a file (to --out) from
+competition-format records and generates nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +28,8 @@ from tqdm import tqdm
 
 from lrkit.cli import err, run
 from lrkit.generators.registry import DIFFICULTIES, FAMILIES, generate, select
-from lrkit.records import DataError, write_jsonl
+from lrkit.generators.shape import Shaper, fit_shape, load_shape
+from lrkit.records import DataError, load_problems, write_json, write_jsonl
 
 
 def main() -> int:
@@ -28,8 +40,17 @@ def main() -> int:
     parser.add_argument("--out", required=True, help="output JSONL path")
     parser.add_argument("--difficulty", default="mix", choices=DIFFICULTIES, help="level of every problem, or mix (default)")
     parser.add_argument("--solutions", action="store_true", help="add a worked solution to every sub-question")
+    parser.add_argument("--shape", metavar="FILE", help="JSON target shape (option counts, answer letters, sub-questions "
+                        "per problem) to follow, e.g. data/shapes/round1_train.json; default: the generators' own")
+    parser.add_argument("--fit-shape", metavar="REAL.jsonl", help="write the shape of this competition JSONL to --out and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args()
+    if args.fit_shape:
+        shape = fit_shape(load_problems(args.fit_shape, report=err), source=args.fit_shape)
+        write_json(args.out, shape)
+        print(f"{args.out}: shape of {shape['problems']} problems, {shape['subquestions_per_problem']} sub-questions each, "
+              f"options {shape['option_counts']}, letters {shape['answer_letters']}")
+        return 0
     if args.n < 1:
         raise DataError("--n must be at least 1")
     try:
@@ -48,6 +69,12 @@ def main() -> int:
             yield record
 
     stream = generate(args.n, args.seed, families, args.difficulty, args.solutions)
+    if args.shape:
+        try:
+            shaper = Shaper(load_shape(args.shape), args.seed, {n: f.check for n, f in FAMILIES.items()})
+        except (OSError, ValueError) as e:
+            raise DataError(f"--shape: {e}") from None
+        stream = map(shaper, stream)
     written = write_jsonl(args.out, tally(tqdm(stream, total=args.n, unit="problem", disable=args.quiet)))
     print(f"{args.out}: {written} problems")
     print(f"  {'family':<20} {'problems':>8} {'subqs':>6}  letters")
