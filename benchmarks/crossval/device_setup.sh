@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# On the GPU machine, call 1 of the ladder (benchmarks/crossval/README.md): unpack what was carried into /tmp, which
+# outlives the call while the machine stays warm. Carried: .whl (wheels the device lacks) and data/work/device
+# (the real train set, generated sets, and repo.tar: a `git archive` of the commit to run, so later calls, which
+# re-lay the working tree, cannot change the code of a job that is running).
+set -euo pipefail
+if [[ ! -f /tmp/site/.done ]]; then
+  for wheel in .whl/*.whl; do python3 -m zipfile -e "$wheel" /tmp/site; done
+  cp -r .whl/bnb/bitsandbytes /tmp/site/
+  touch /tmp/site/.done
+fi
+mkdir -p /tmp/site/bin /tmp/repo /tmp/chunks
+printf '#!/usr/bin/env python3\nfrom llamafactory.cli import main\nmain()\n' > /tmp/site/bin/llamafactory-cli
+chmod +x /tmp/site/bin/llamafactory-cli
+tar -xf data/work/device/repo.tar -C /tmp/repo
+mkdir -p /tmp/repo/data/work/device
+cp data/work/device/*.jsonl /tmp/repo/data/work/device/
+cat > /tmp/env.sh <<'ENV'
+export PYTHONPATH=/tmp/site PATH=/tmp/site/bin:$PATH DISABLE_VERSION_CHECK=1 HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
+export TOKENIZERS_PARALLELISM=false
+ENV
+source /tmp/env.sh
+python3 -c "import torch, transformers, peft, llamafactory, gguf; print('torch', torch.__version__, 'transformers', transformers.__version__, torch.cuda.get_device_name())"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
