@@ -5,9 +5,16 @@ Usage: python tools/evaluate.py --pred P --gold G.jsonl [--json] [--out METRICS.
               [--template NAME --prompt FILE --batch-size N] [--vote] [--samples K] [--report DIR]
        python tools/evaluate.py --model BASE --adapter A --gold G.jsonl --parity MERGED [--parity-n 64]
 
-P is a competition-format JSONL (answers filled) or LLaMA-Factory's generated_predictions.jsonl
-made from G exported in order (answers extracted from free text: the LAST "答案是：X" /
-"Answer: X", else a lone letter; unparseable counts as wrong and is counted separately).
+P is a competition-format JSONL (answers filled; only id and questions[].answer are needed) or
+LLaMA-Factory's generated_predictions.jsonl made from G exported in order (answers extracted from
+free text: the LAST "答案是：X" / "Answer: X", else a lone letter). Letters are case-insensitive
+("b" is B). A sub-question without a usable letter (missing, unparseable, a letter outside its
+options) counts as wrong and is counted separately; each one is named on stderr with FILE:LINE
+and the reason (the first 20, then "... and N more").
+
+Bad lines in G or P (not JSON, not a record) are reported as FILE:LINE and skipped, with a summary
+line "skipped N bad line(s)" on stderr; the exit code stays 0. With --strict any bad line is an
+error: exit 1, nothing written.
 
 With --model the questions are answered by the model: the scoring backend reads the logits of
 the answer letter after "答案是：" (one forward pass per sub-question, problem text shared across
@@ -93,6 +100,7 @@ def main() -> int:
     parser.add_argument("--vote", action="store_true", help="majority over every --adapter and --samples generation")
     parser.add_argument("--parity", metavar="MERGED", help="compare --adapter with this merged model")
     parser.add_argument("--parity-n", type=int, default=64, help="sub-questions compared by --parity (default 64)")
+    parser.add_argument("--strict", action="store_true", help="any bad line in G or P is an error; nothing written")
     add_model_arguments(parser)
     args = parser.parse_args()
     if bool(args.pred) == bool(args.model):
@@ -100,12 +108,12 @@ def main() -> int:
     check_model_arguments(parser, args)
     if not args.vote and (len(args.adapter) > 1 or args.samples > 1):
         parser.error("several adapters or --samples > 1 need --vote")
-    gold = load_problems(args.gold, report=err)
+    gold = load_problems(args.gold, strict=args.strict, report=err)
     if args.parity:
         return parity(args, gold)
     details = None
     if args.pred:
-        predicted = load_predictions(args.pred, gold, report=err)
+        predicted = load_predictions(args.pred, gold, report=err, strict=args.strict)
     else:
         model, prompter = open_model(args)
         items, voters, names, votes = answer(args, model, prompter, gold)

@@ -9,6 +9,9 @@ worked solution when the sub-question carries one (``solution``) unless
 --no-solutions. With --register the dataset is added to dataset_info.json
 under --name (default: OUT's stem), with file_name relative to that file, so
 recipes use ``dataset_dir: .`` and ``dataset: NAME``.
+
+Bad lines are reported as FILE:LINE and skipped, with a summary line "skipped N bad line(s)" on
+stderr; the exit code stays 0. With --strict any bad line is an error: exit 1, nothing written.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from lrkit.alpaca import alpaca_records, register
 from lrkit.cli import err, run
 from lrkit.prompts import DEFAULT_PROMPT
-from lrkit.records import load_problems, write_json
+from lrkit.records import UNLABELLED_HINT, load_problems, plural, write_json
 
 
 def main() -> int:
@@ -33,10 +36,10 @@ def main() -> int:
     parser.add_argument("--unlabelled", action="store_true", help="test files: empty outputs")
     parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
     args = parser.parse_args()
-    records = load_problems(args.input, args.unlabelled, args.strict, report=err)
+    records = load_problems(args.input, args.unlabelled, args.strict, report=err, answer_hint=UNLABELLED_HINT)
     rows = list(alpaca_records(records, args.prompt, not args.no_solutions, not args.unlabelled))
     write_json(args.output, rows)
-    print(f"{args.input}: {len(records)} problems -> {len(rows)} Alpaca records -> {args.output}")
+    print(f"{args.input}: {plural(len(records), 'problem')} -> {plural(len(rows), 'Alpaca record')} -> {args.output}")
     if args.register:
         name = args.name or Path(args.output).stem
         entry = register(args.register, name, args.output)

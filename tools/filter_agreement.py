@@ -6,6 +6,9 @@ Inputs are outputs of tools/answer.py (the first file's records and labels; vote
 id and sub-question in further files are added). A sub-question passes when every vote (`unanimous`)
 or more than half of them (`majority`) equal its `answer`; `--by problem` keeps only problems whose
 every sub-question passes. Prints kept/dropped counts per family; --dropped keeps the rest with reasons.
+
+Bad lines are reported as FILE:LINE and skipped, with a summary line "skipped N bad line(s)" on
+stderr; the exit code stays 0. With --strict any bad line is an error: exit 1, nothing written.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from lrkit.cli import run
+from lrkit.cli import err, run
 from lrkit.llm.agreement import LEVELS, RULES, filter_agreement, merge_answer_files
-from lrkit.records import load_problems, write_json, write_jsonl
+from lrkit.records import load_problems, plural, write_json, write_jsonl
 
 
 def main() -> int:
@@ -27,8 +30,9 @@ def main() -> int:
     parser.add_argument("--min-votes", type=int, default=1, help="drop sub-questions with fewer votes (default 1)")
     parser.add_argument("--dropped", help="dropped sub-questions with the reason")
     parser.add_argument("--report", help="write the kept/dropped report as JSON")
+    parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
     args = parser.parse_args()
-    merged = merge_answer_files([load_problems(path) for path in args.inputs])
+    merged = merge_answer_files([load_problems(path, strict=args.strict, report=err) for path in args.inputs])
     kept, dropped, report = filter_agreement(merged, args.rule, args.by, args.min_votes)
     write_jsonl(args.out, kept)
     if args.dropped:
@@ -39,7 +43,7 @@ def main() -> int:
     for family, row in [*report["by_family"].items(), ("total", report["total"])]:
         print(f"{family:<16} {row['subquestions_kept']:>9} {row['subquestions_dropped']:>12} "
               f"{row['problems_kept']:>10} {row['problems_dropped']:>13}")
-    print(f"{args.out}: {len(kept)} problems kept ({args.rule}, by {args.by}); reasons {json.dumps(report['reasons'], ensure_ascii=False)}")
+    print(f"{args.out}: {plural(len(kept), 'problem')} kept ({args.rule}, by {args.by}); reasons {json.dumps(report['reasons'], ensure_ascii=False)}")
     return 0
 
 

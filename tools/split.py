@@ -4,7 +4,8 @@ Usage: python tools/split.py IN.jsonl OUT.jsonl [--join] [--unlabelled] [--stric
 
 Each split row keeps its problem's id and fields, holds one question and adds
 ``sub_index``; ``--join`` rebuilds problems from consecutive rows of one id.
-Bad lines are reported as FILE:LINE and skipped (or, with --strict, nothing is written).
+Bad lines are reported as FILE:LINE and skipped, with a summary line "skipped N bad line(s)" on
+stderr; the exit code stays 0. With --strict any bad line is an error: exit 1, nothing written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from lrkit.cli import err, run
-from lrkit.records import join_records, load_problems, split_records, write_jsonl
+from lrkit.records import UNLABELLED_HINT, join_records, load_problems, plural, split_records, write_jsonl
 
 
 def main() -> int:
@@ -23,10 +24,10 @@ def main() -> int:
     parser.add_argument("--unlabelled", action="store_true", help="answers may be missing (test files)")
     parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
     args = parser.parse_args()
-    records = load_problems(args.input, args.unlabelled, args.strict, report=err)
+    records = load_problems(args.input, args.unlabelled, args.strict, report=err, answer_hint=UNLABELLED_HINT)
     rows = join_records(records) if args.join else split_records(records)
     count = write_jsonl(args.output, rows)
-    print(f"{args.input}: {len(records)} rows in -> {count} {'problems' if args.join else 'sub-question rows'} -> {args.output}")
+    print(f"{args.input}: {plural(len(records), 'row')} in -> {plural(count, 'problem' if args.join else 'sub-question row')} -> {args.output}")
     return 0
 
 

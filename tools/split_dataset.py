@@ -5,6 +5,9 @@ Usage: python tools/split_dataset.py IN.jsonl --train TRAIN.jsonl --val VAL.json
 Each problem goes to validation when a hash of (seed, id) falls below the
 ratio, so the split is stable across runs and machines, and adding problems
 to the file never moves existing ones.
+
+Bad lines are reported as FILE:LINE and skipped, with a summary line "skipped N bad line(s)" on
+stderr; the exit code stays 0. With --strict any bad line is an error: exit 1, nothing written.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from lrkit.cli import err, run
-from lrkit.records import load_problems, write_jsonl
+from lrkit.records import load_problems, plural, write_jsonl
 from lrkit.splitting import split_by_problem
 
 
@@ -31,9 +34,9 @@ def main() -> int:
     train, val = split_by_problem(records, args.val_ratio, args.seed)
     write_jsonl(args.train, train)
     write_jsonl(args.val, val)
-    n_sub = lambda rs: sum(len(r["questions"]) for r in rs)  # noqa: E731
-    print(f"train: {len(train)} problems / {n_sub(train)} sub-questions -> {args.train}")
-    print(f"val:   {len(val)} problems / {n_sub(val)} sub-questions -> {args.val}")
+    for name, part, path in (("train:", train, args.train), ("val:  ", val, args.val)):
+        n_sub = sum(len(r["questions"]) for r in part)
+        print(f"{name} {plural(len(part), 'problem')} / {plural(n_sub, 'sub-question')} -> {path}")
     return 0
 
 

@@ -8,7 +8,12 @@ pass, logits over the valid letters; --backend generate for free text). Several 
 voted over (majority; tie-break in lrkit/voting.py). With --predictions, LLaMA-Factory's predict
 output (made from TEST exported in order by tools/export_alpaca.py) is converted; answers are the
 LAST "答案是：X" of each prediction. A sub-question left without a letter (unparseable
-prediction) gets --fallback (default A) and is counted. --baseline prints the seed's similarity.
+prediction) gets --fallback (default A), is counted, and is named on stderr with FILE:LINE and the
+reason. --baseline prints the seed's similarity (the baseline is any file tools/similarity.py reads).
+
+Bad lines (not JSON, not a record) are reported as FILE:LINE and skipped, with a summary line on
+stderr; the exit code stays 0 (a skipped test line is missing from the submission: check the
+count). With --strict any bad line is an error: exit 1, nothing written.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import argparse
 
 from lrkit.cli import err, run
 from lrkit.inference_cli import add_model_arguments, answer, check_model_arguments, open_model
-from lrkit.metrics import load_predictions, similarity
-from lrkit.records import LETTERS, load_problems, write_jsonl
+from lrkit.metrics import load_predictions, option_counts, read_answers, report_unanswered, similarity
+from lrkit.records import LETTERS, load_problems, plural, write_jsonl
 
 
 def main() -> int:
@@ -28,14 +33,15 @@ def main() -> int:
     parser.add_argument("--predictions", help="LLaMA-Factory generated_predictions.jsonl to convert instead of running a model")
     parser.add_argument("--baseline", help="another answer file: print the similarity to it")
     parser.add_argument("--fallback", default="A", choices=list(LETTERS), help="letter for unparseable predictions")
+    parser.add_argument("--strict", action="store_true", help="any bad line in the inputs is an error; nothing written")
     add_model_arguments(parser)
     args = parser.parse_args()
     if bool(args.model) == bool(args.predictions):
         parser.error("give exactly one of --model or --predictions")
     check_model_arguments(parser, args)
-    records = load_problems(args.test, unlabelled=True, report=err)
+    records = load_problems(args.test, unlabelled=True, strict=args.strict, report=err)
     if args.predictions:
-        predicted = load_predictions(args.predictions, records, report=err)
+        predicted = load_predictions(args.predictions, records, report=err, strict=args.strict, role="test")
     else:
         model, prompter = open_model(args)
         items, _, _, votes = answer(args, model, prompter, records)
@@ -51,12 +57,16 @@ def main() -> int:
             question["answer"] = letter
     total = sum(len(r["questions"]) for r in records)
     write_jsonl(args.out, records)
-    print(f"submission: {len(records)} problems, {total} sub-questions ({total - filled} without an answer, "
-          f"given {args.fallback}) -> {args.out}")
+    print(f"submission: {plural(len(records), 'problem')}, {plural(total, 'sub-question')} "
+          f"({total - filled} without an answer, given {args.fallback}) -> {args.out}")
     if args.baseline:
-        baseline = load_problems(args.baseline, unlabelled=True, report=err)
+        options = option_counts(records)
+        baseline = read_answers(args.baseline, list(options), options, args.strict, err, role="test")
         result = similarity(records, baseline)
-        print(f"similarity to {args.baseline}: {result['similarity']:.2%} ({result['same']}/{result['common']} sub-questions)")
+        report_unanswered(baseline, result["skipped_keys"], err, "not compared")
+        skipped = f"; {result['skipped']} without a letter in the baseline, skipped" if result["skipped"] else ""
+        print(f"similarity to {args.baseline}: {result['similarity']:.2%} "
+              f"({result['same']}/{result['common']} sub-questions{skipped})")
     return 0
 
 

@@ -1,10 +1,12 @@
 """Check a competition-format JSONL file and print its counts.
 
-Usage: python tools/validate.py FILE.jsonl [--unlabelled] [--json]
+Usage: python tools/validate.py FILE.jsonl [...] [--unlabelled] [--json] [--strict]
 
 Every fault is printed as FILE:LINE: field: reason; the exit code is 1 when
 there is any. Counts cover the valid records: problems, sub-questions, and
-histograms of option counts and answer letters.
+histograms of option counts and answer letters. validate is the checker, so it
+is always strict: --strict is accepted (as by every tool that reads competition
+JSONL) and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 from collections import Counter
 
 from lrkit.cli import err, run
-from lrkit.records import iter_subquestions, read_problems
+from lrkit.records import UNLABELLED_HINT, iter_subquestions, read_problems
 
 
 def summarize(records: list[dict]) -> dict:
@@ -32,10 +34,11 @@ def main() -> int:
     parser.add_argument("files", nargs="+", help="JSONL files in the competition format")
     parser.add_argument("--unlabelled", action="store_true", help="test files: answers may be missing")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    parser.add_argument("--strict", action="store_true", help="accepted for uniformity: validate always exits 1 on any bad line")
     args = parser.parse_args()
     bad = 0
     for path in args.files:
-        records, issues = read_problems(path, args.unlabelled)
+        records, issues = read_problems(path, args.unlabelled, UNLABELLED_HINT)
         for issue in issues:
             err(str(issue))
         bad += len(issues)

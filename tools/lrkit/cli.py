@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from pathlib import Path
 
 from .records import DataError
 
+# bitsandbytes' CPU backend warns on import, on every CPU run of a machine with AVX512-BF16, that it
+# could not fetch an optional fused 4-bit kernel ("Failed to load CPU gemm_4bit_forward ... pip install
+# kernels"). Only 4-bit models on CPU would use it, and they work without it; keep real errors.
+logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
+
+BROKEN_PIPE_EXIT = 141  # what a shell reports for a program killed by SIGPIPE (128 + 13)
+
 
 def run(main) -> None:
-    """Call ``main()``; a :class:`DataError` becomes one line on stderr and exit code 1."""
+    """Call ``main()``; a :class:`DataError` becomes one line on stderr and exit code 1.
+
+    A reader that stops early (``tool ... | head -1``) ends the tool quietly with the shell's
+    SIGPIPE status, 141, instead of a BrokenPipeError traceback.
+    """
     try:
         code = main()
+        sys.stdout.flush()  # a closed pipe shows here, not later at interpreter exit
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:
+        # Python's documented recipe: point stdout at devnull so the flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(BROKEN_PIPE_EXIT)
     sys.exit(code or 0)
 
 

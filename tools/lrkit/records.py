@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 LETTERS = "ABCDEFG"
+UNLABELLED_HINT = "use --unlabelled for test files"
 
 
 class DataError(Exception):
@@ -46,11 +47,12 @@ def letter_index(answer: str) -> int:
     return LETTERS.index(answer)
 
 
-def check_record(obj, unlabelled: bool = False) -> list[tuple[str, str]]:
+def check_record(obj, unlabelled: bool = False, answer_hint: str = "") -> list[tuple[str, str]]:
     """Return ``(field, reason)`` for every fault of one parsed record; empty if valid.
 
     With ``unlabelled`` a missing ``answer`` is fine (test files); a present
-    answer is still checked.
+    answer is still checked. ``answer_hint`` is added to "missing" answers: a
+    tool with an ``--unlabelled`` flag passes :data:`UNLABELLED_HINT`.
     """
     faults: list[tuple[str, str]] = []
     if not isinstance(obj, dict):
@@ -87,7 +89,7 @@ def check_record(obj, unlabelled: bool = False) -> list[tuple[str, str]]:
             faults.append((f"{where}.options", "every option must be a string"))
         if "answer" not in q:
             if not unlabelled:
-                faults.append((f"{where}.answer", "missing (use --unlabelled for test files)"))
+                faults.append((f"{where}.answer", f"missing ({answer_hint})" if answer_hint else "missing"))
             continue
         answer = q["answer"]
         if unlabelled and answer in (None, ""):
@@ -123,10 +125,12 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, object | None, Is
         try:
             yield number, json.loads(text), None
         except json.JSONDecodeError as e:
-            yield number, None, Issue(path, number, "<json>", f"invalid JSON: {e.msg} at column {e.colno}")
+            # Some messages end in "at" already ("Unterminated string starting at").
+            where = "column" if e.msg.endswith(" at") else "at column"
+            yield number, None, Issue(path, number, "<json>", f"invalid JSON: {e.msg} {where} {e.colno}")
 
 
-def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issue]]:
+def read_problems(path, unlabelled: bool = False, answer_hint: str = "") -> tuple[list[dict], list[Issue]]:
     """Read a competition-format JSONL file: valid records in file order, and every issue.
 
     Duplicate ids (or id + ``sub_index`` for split rows) are issues; the first occurrence is kept. Each kept record
@@ -140,7 +144,7 @@ def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issu
         if issue:
             issues.append(issue)
             continue
-        faults = check_record(obj, unlabelled)
+        faults = check_record(obj, unlabelled, answer_hint)
         if faults:
             issues.extend(Issue(path_s, number, f, r) for f, r in faults)
             continue
@@ -158,22 +162,42 @@ def read_problems(path, unlabelled: bool = False) -> tuple[list[dict], list[Issu
     return records, issues
 
 
-def load_problems(path, unlabelled: bool = False, strict: bool = False, report=print) -> list[dict]:
+def load_problems(
+    path, unlabelled: bool = False, strict: bool = False, report=print, answer_hint: str = ""
+) -> list[dict]:
     """Read records, report every issue through ``report``; with ``strict`` any issue is fatal.
 
-    Without ``strict`` the bad lines are skipped (and reported) and the rest is returned.
-    A file with no valid record is always an error.
+    Without ``strict`` the bad lines are skipped (one ``FILE:LINE`` line each, then a summary
+    "skipped N bad line(s)") and the rest is returned. A file with no valid record is always an error.
     """
-    records, issues = read_problems(path, unlabelled)
+    records, issues = read_problems(path, unlabelled, answer_hint)
     for issue in issues:
         report(str(issue))
     if issues and strict:
-        raise DataError(f"{path}: {len(issues)} problem(s) found; nothing written")
+        raise DataError(f"{path}: {plural(len({i.line for i in issues}), 'bad line')} (--strict); nothing written")
     if not records:
         raise DataError(f"{path}: no valid records")
     if issues:
-        report(f"{path}: skipped {len({i.line for i in issues})} bad line(s), kept {len(records)} record(s)")
+        report(skipped_summary(path, len({i.line for i in issues}), f"kept {plural(len(records), 'record')}"))
     return records
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 problem``, ``2 problems`` (``many`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def skipped_summary(path, bad_lines: int, kept: str = "") -> str:
+    """The one summary line every reader prints after skipping bad lines (without ``--strict``)."""
+    return f"{path}: skipped {plural(bad_lines, 'bad line')}" + (f", {kept}" if kept else "") + " (--strict aborts instead)"
+
+
+def report_capped(messages: list[str], report=print, limit: int = 20) -> None:
+    """Report the first ``limit`` messages, then one "... and N more" line: long lists never flood, never vanish."""
+    for message in messages[:limit]:
+        report(message)
+    if len(messages) > limit:
+        report(f"... and {len(messages) - limit} more")
 
 
 def clean(record: dict) -> dict:
@@ -185,39 +209,67 @@ def dumps(record: dict) -> str:
     return json.dumps(clean(record), ensure_ascii=False)
 
 
-def write_jsonl(path, records: Iterable[dict]) -> int:
-    """Write records atomically (temp file + rename): a crash never leaves half a file."""
+def _cannot_write(path: Path, why: str) -> DataError:
+    return DataError(f"{path}: cannot write: {why}")
+
+
+def _write_atomically(path, write) -> None:
+    """Call ``write(file)`` on a temp file next to ``path``, then rename it over ``path``.
+
+    A crash never leaves half a file, and an unwritable destination (a directory, a parent that
+    is a file or cannot be created, a read-only folder, /proc) is a :class:`DataError` naming the
+    path and the reason.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise _cannot_write(path, "is a directory")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise _cannot_write(path, f"{blocker} is not a directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _cannot_write(path, f"cannot create folder {e.filename or path.parent}: {e.strerror or e}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise _cannot_write(path, f"cannot create a file in {path.parent}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            for record in records:
-                f.write(dumps(record) + "\n")
-                count += 1
+            write(f)
         os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise _cannot_write(path, e.strerror or str(e)) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_jsonl(path, records: Iterable[dict]) -> int:
+    """Write records atomically (temp file + rename); returns how many were written."""
+    count = 0
+
+    def write(f):
+        nonlocal count
+        for record in records:
+            f.write(dumps(record) + "\n")
+            count += 1
+
+    _write_atomically(path, write)
     return count
 
 
 def write_json(path, obj) -> None:
     """Write one JSON document atomically, pretty-printed, UTF-8."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            json.dump(obj, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    def write(f):
+        json.dump(obj, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+
+    _write_atomically(path, write)
 
 
 def iter_subquestions(records: Iterable[dict]) -> Iterator[tuple[dict, int, dict]]:
