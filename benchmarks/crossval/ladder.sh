@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
 MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
 D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*.jsonl, heldout.jsonl
-CELLS=${CELLS:-zero_shot lora_real gen4k_only gen4k_then_real full_real shaped4k_only shaped4k_then_real lora_real_lr1e-4}
+CELLS=${CELLS:-lora_real zero_shot gen4k_only gen4k_then_real full_real shaped4k_only shaped4k_then_real lora_real_lr1e-4}
 PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
 mkdir -p "$W"
 nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -l 5 > "$W/gpu_mem.log" 2>/dev/null &
@@ -27,7 +27,7 @@ for cell in $CELLS; do
     lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 ;;
     lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --train-args "learning_rate=1e-4" ;;
     full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
-                          --train-args "per_device_train_batch_size=4 gradient_accumulation_steps=8" ;;
+                          --train-args "per_device_train_batch_size=4" ;;
     gen4k_only)         cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
     gen4k_then_real)    cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --pretrain "$D/gen4k.jsonl" \
