@@ -15,7 +15,8 @@ from lrkit.alpaca import register
 
 CONFIGS = REPO / "configs"
 RECIPES = sorted(p for p in CONFIGS.glob("*.yaml"))
-TRAIN_RECIPES = ["demo_cpu", "lora_7b", "qlora_32b", "qlora_72b"]
+TRAIN_RECIPES = ["demo_cpu", "lora_1.5b", "lora_7b", "qlora_32b", "qlora_72b"]
+FULL_RECIPES = ["full_1.5b"]  # full fine-tunes: predict and chat load the trained folder itself, nothing to merge
 STAGES = ("predict", "merge", "chat")
 # What scripts/demo.sh and scripts/run_recipe.sh register (names from the recipes they run).
 SCRIPT_DATASETS = {"demo_train", "demo_val", "real_train", "real_val"}
@@ -99,6 +100,32 @@ def test_recipe_family_agrees(recipe):
     predict = load(f"{recipe}_predict")
     assert predict["do_predict"] and predict["predict_with_generate"] and predict["eval_dataset"]
     assert predict.get("quantization_bit") == train.get("quantization_bit")
+
+
+@pytest.mark.parametrize("recipe", FULL_RECIPES)
+def test_full_recipe_family_agrees(recipe):
+    """predict/chat of a full fine-tune load the folder the training recipe writes, with the same template."""
+    train = load(recipe)
+    assert train["finetuning_type"] == "full"
+    for stage in ("predict", "chat"):
+        other = load(f"{recipe}_{stage}")
+        assert other["model_name_or_path"] == train["output_dir"], stage
+        assert other["template"] == train["template"] and "adapter_name_or_path" not in other, stage
+    predict = load(f"{recipe}_predict")
+    assert predict["do_predict"] and predict["predict_with_generate"] and predict["cutoff_len"] == train["cutoff_len"]
+
+
+def test_model_registry_names_the_recipes_models():
+    """Every local model path a recipe names is made by tools/fetch_model.py from configs/models/registry.yaml."""
+    from lrkit.models import load_registry
+
+    outs = {entry.out: entry for entry in load_registry().values()}
+    for path in RECIPES:
+        recipe = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        model = recipe.get("model_name_or_path", "")
+        if isinstance(model, str) and model.startswith("models/"):
+            assert model in outs, f"{path.name}: {model} is not in configs/models/registry.yaml"
+            assert recipe.get("template") == outs[model].template, path.name
 
 
 def test_demo_recipe_fits_the_default_model():
