@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: set up, then run the whole pipeline on the embedded default model (SmolLM2-135M-Instruct), on CPU.
-# Usage: bash scripts/demo.sh [--force]      (re-running skips finished steps unless --force)
+# Usage: bash scripts/demo.sh [--force]      (a re-run skips each step whose inputs and arguments are unchanged,
+#                                            and says why it re-runs the others: scripts/steps.sh; --force re-runs all)
 # Env (paths; defaults in brackets):
 #   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl, else the repo's sample]
 #   MODEL     base model [models/smollm2-135m-instruct, made by scripts/setup.sh]
@@ -14,6 +15,9 @@
 # LoRA training (configs/demo_cpu.yaml, capped at max_steps) -> accuracy with the adapter, side by side ->
 # merge (configs/demo_cpu_merge.yaml) -> adapter/merged parity -> submission by the merged model, with its
 # similarity to the zero-shot answers (the baseline: how far fine-tuning moved the answers).
+# Console: every step says why it runs or that it is unchanged; scoring and submission show a tqdm bar of
+# sub-questions with the time left, training the trainer's step bar with the time left and its loss lines (the full
+# LLaMA-Factory output goes to WORK/logs/train.log).
 # Accuracy comes from tools/evaluate.py's scoring backend (one forward pass per sub-question); the LLaMA-Factory
 # predict route (generated_predictions.jsonl) is in scripts/run_recipe.sh.
 set -euo pipefail
@@ -35,34 +39,38 @@ LOGS=$WORK/logs
 mkdir -p "$LOGS" "$(dirname "$SUBMIT")"
 overrides=(model_name_or_path="$MODEL")
 read -ra train_args <<< "${TRAIN_ARGS:-}"
+adapter=("$SAVE/sft/adapter_model.safetensors" "$SAVE/sft/adapter_config.json")   # an input of the steps after training
 start=$SECONDS
 
 echo "[demo] data $DATA | model $MODEL | work $WORK | adapter $SAVE/sft | merged $SAVE/merged | submission $SUBMIT"
 $PY tools/validate.py "$DATA"
-step "split train/validation by problem" "$WORK/val.jsonl" -- \
+step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
-step "test-format file (validation without answers)" "$WORK/test.jsonl" -- \
+step "test-format file (validation without answers)" "$WORK/test.jsonl" "$WORK/val.jsonl" -- \
   env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$WORK/test.jsonl"
 # Exports always run (a second each): data/sft/ is shared by every WORK, so it must follow this run's split.
 echo "[demo] export Alpaca and register demo_train, demo_val in dataset_info.json"
 $PY tools/export_alpaca.py "$WORK/train.jsonl" data/sft/demo_train.json --name demo_train --register dataset_info.json
 $PY tools/export_alpaca.py "$WORK/val.jsonl" data/sft/demo_val.json --name demo_val --register dataset_info.json
 
-step "zero-shot accuracy (base model)" "$WORK/zero_shot.json" -- \
+step "zero-shot accuracy (base model)" "$WORK/zero_shot.json" "$MODEL" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
   $PY tools/evaluate.py --model "$MODEL" --template $TEMPLATE --gold "$WORK/val.jsonl" \
     --out "$WORK/zero_shot.json" --save "$WORK/zero_shot_answers.jsonl"
-step "LoRA training ($RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" -- \
-  logged "$LOGS/train.log" $LF train $RECIPE.yaml "${overrides[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
-grep -E "^\s+(train_loss|train_runtime|train_samples_per_second) " "$LOGS/train.log" || true
-step "accuracy with the adapter" "$WORK/adapter.json" -- \
+step "LoRA training ($RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" \
+    $RECIPE.yaml data/sft/demo_train.json data/sft/demo_val.json "$MODEL" -- \
+  progress "$LOGS/train.log" "training step" \
+    $LF train $RECIPE.yaml "${overrides[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
+step "accuracy with the adapter" "$WORK/adapter.json" "$MODEL" "${adapter[@]}" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
   $PY tools/evaluate.py --model "$MODEL" --adapter "$SAVE/sft" --template $TEMPLATE --gold "$WORK/val.jsonl" \
     --out "$WORK/adapter.json" --save "$WORK/adapter_answers.jsonl"
-step "merge (${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" -- \
+step "merge (${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" ${RECIPE}_merge.yaml "$MODEL" "${adapter[@]}" -- \
   logged "$LOGS/merge.log" $LF export ${RECIPE}_merge.yaml "${overrides[@]}" adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
-step "parity: adapter vs merged model" "$LOGS/parity.log" -- \
+step "parity: adapter vs merged model" "$LOGS/parity.log" \
+    "$MODEL" "${adapter[@]}" "$SAVE/merged" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
   teed "$LOGS/parity.log" $PY tools/evaluate.py --model "$MODEL" --adapter "$SAVE/sft" --template $TEMPLATE --gold "$WORK/val.jsonl" \
       --parity "$SAVE/merged" --parity-n 32
-step "submission by the merged model" "$SUBMIT" -- \
+step "submission by the merged model" "$SUBMIT" \
+    "$SAVE/merged" "$WORK/test.jsonl" "$WORK/zero_shot_answers.jsonl" "$PROMPT_FILE" -- \
   $PY tools/submit.py --model "$SAVE/merged" --template $TEMPLATE --test "$WORK/test.jsonl" --out "$SUBMIT" \
     --baseline "$WORK/zero_shot_answers.jsonl"
 

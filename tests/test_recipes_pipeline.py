@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -68,11 +69,23 @@ def test_pipeline_trains_predicts_merges_and_submits(pipeline):
     submission = load_problems(pipeline["submit"])  # labelled: every sub-question got a letter
     assert [r["id"] for r in submission] == [r["id"] for r in val]
     assert "similarity to" in out and "[demo_cpu] validation accuracy: " in out
-    # Re-running skips every finished step.
-    again = run(["bash", "scripts/run_recipe.sh", "demo_cpu"], work / "rerun.log", timeout=300,
-                MODEL=str(pipeline["model"]), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(work), SAVE=str(save),
-                SUBMIT=str(pipeline["submit"]), DATASET_DIR=str(pipeline["datasets"]))
-    assert again.count("done already") == 7, again
+    assert "[demo_cpu] train (configs/demo_cpu.yaml) (no output yet)" in out
+    assert "[demo_cpu]   training step 3/3 (100%)" in out and "training step 3/3: train_runtime " in out, out
+    # Re-running with the same data and arguments skips every finished step.
+    same = dict(MODEL=str(pipeline["model"]), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(work), SAVE=str(save),
+                SUBMIT=str(pipeline["submit"]), DATASET_DIR=str(pipeline["datasets"]),
+                BASELINE=str(FIXTURES / "sample_pred.jsonl"))
+    again = run(["bash", "scripts/run_recipe.sh", "demo_cpu"], work / "rerun.log", timeout=300, **same, TRAIN_ARGS=TINY_TRAIN)
+    assert again.count(": unchanged since ") == 7, again
+    # New training arguments: the split stays, training and everything after it run again.
+    changed = run(["bash", "scripts/run_recipe.sh", "demo_cpu"], work / "rerun2.log", timeout=300, **same,
+                  TRAIN_ARGS=TINY_TRAIN.replace("learning_rate=0.05", "learning_rate=0.04"))
+    assert "[demo_cpu] split train/validation by problem: unchanged since " in changed, changed
+    assert "[demo_cpu] train (configs/demo_cpu.yaml) (arguments changed)" in changed
+    for name in ("predict on the validation split", "merge", "submission by the merged model"):
+        assert re.search(rf"^\[demo_cpu\] {name}.* \(inputs changed: ", changed, re.M), (name, changed)
+    # (the accuracy step re-runs only if the new adapter's predictions differ in content)
+    assert changed.count(": unchanged since ") in (2, 3), changed
 
 
 def test_merged_model_answers_as_the_adapter(pipeline):

@@ -20,6 +20,7 @@ Generation backend: the training prompt alone; the model writes its reasoning an
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,6 +265,36 @@ def _forward_plain(model, batch, device):
     return out.logits[:, -1], [m[0] for _, _, m in batch]
 
 
+class _LineStream:
+    """stderr for a progress bar when it is not a terminal: each refresh its own line instead of a ``\\r`` overwrite."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None)
+
+    def write(self, text: str) -> None:
+        text = text.replace("\r", "").rstrip()
+        if text:
+            self.stream.write(text + "\n")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def progress(total: int, desc: str):
+    """A tqdm bar on stderr counting sub-questions, with the rate and the time left.
+
+    On a terminal it is redrawn in place (at most twice a second). Otherwise (a pipe, a log file) it
+    writes one line at most every 30 seconds, plus the first and the last, so captured logs stay
+    small; stdout (results, ``--json``) is never touched. No bar for an empty list.
+    """
+    from tqdm import tqdm
+
+    tty = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="q", file=sys.stderr if tty else _LineStream(sys.stderr),
+                mininterval=0.5 if tty else 30, dynamic_ncols=tty, ncols=None if tty else 100, disable=total == 0)
+
+
 def score(
     model,
     prompter: Prompter,
@@ -287,7 +318,7 @@ def score(
     letter_ids = torch.tensor(prompter.letter_ids, device=device)
     results: list[Answer | None] = [None] * len(items)
     start = time.perf_counter()
-    with torch.inference_mode():
+    with torch.inference_mode(), progress(len(items), "scoring") as bar:
         for batch in _batches(units, batch_size, max_tokens):
             logits, members = forward(model, batch, device)
             letter_logits = logits.float()[:, letter_ids].cpu()
@@ -296,6 +327,7 @@ def score(
                 probs = torch.softmax(row[:n], dim=0).tolist()
                 best = max(range(n), key=lambda j: probs[j])
                 results[i] = Answer(items[i].key, LETTERS[best], probs)
+            bar.update(len(members))
     return results, time.perf_counter() - start
 
 
@@ -325,7 +357,7 @@ def generate(
     torch.manual_seed(seed)
     sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p} if samples > 1 else {"do_sample": False}
     start = time.perf_counter()
-    with torch.inference_mode():
+    with torch.inference_mode(), progress(len(items), "generating") as bar:
         for b in range(0, len(order), batch_size):
             chunk = order[b : b + batch_size]
             width = max(len(items[i].prompt_ids) for i in chunk)
@@ -348,6 +380,7 @@ def generate(
             for r, i in enumerate(chunk):
                 for text in texts[r * samples : (r + 1) * samples]:
                     results[i].append(Answer(items[i].key, extract_answer(text, items[i].n_options), text=text))
+            bar.update(len(chunk))
     return results, time.perf_counter() - start
 
 
