@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One recipe end to end on a GPU machine: train -> predict on the validation split -> accuracy -> merge -> submission.
-# Usage: bash scripts/run_recipe.sh RECIPE [--force]      (RECIPE: lora_7b, qlora_32b, qlora_72b, demo_cpu)
+# Usage: bash scripts/run_recipe.sh RECIPE [--force]      (RECIPE: lora_1.5b, full_1.5b, lora_7b, qlora_32b, qlora_72b, demo_cpu)
 #        scripts/run_lora_7b.sh and scripts/run_qlora_32b.sh call this with their recipe.
 # A re-run skips each step whose inputs and arguments are unchanged and says why it re-runs the others
 # (scripts/steps.sh); --force re-runs all. Every path comes from these variables (env overrides):
@@ -72,6 +72,14 @@ done
 # every run but keep their content while the split does; MODEL counts when it is a local folder.
 exports=("$DATASET_DIR/data/sft/$TRAIN_SET.json" "$DATASET_DIR/data/sft/$VAL_SET.json")
 adapter=("$SAVE/sft/adapter_model.safetensors" "$SAVE/sft/adapter_config.json")
+FULL=$([[ $(recipe_value finetuning_type) == full ]] && echo 1 || echo "")
+# A full fine-tune writes the model itself: predict and submit load it; there is nothing to merge.
+trained=${FULL:+$SAVE/sft/config.json}; trained=${trained:-$SAVE/sft/adapter_model.safetensors}
+[[ -n $FULL ]] && adapter=("$SAVE/sft/config.json")
+predict_model=("${model[@]}" adapter_name_or_path="$SAVE/sft")
+[[ -n $FULL ]] && predict_model=(model_name_or_path="$SAVE/sft" dataset_dir="$DATASET_DIR")
+FINAL=$SAVE/merged; KIND=merged; PRODUCT="adapter $SAVE/sft | merged model $SAVE/merged"
+[[ -n $FULL ]] && { FINAL=$SAVE/sft; KIND=fine-tuned; PRODUCT="fine-tuned model $SAVE/sft"; }
 train=($LF train "configs/$RECIPE.yaml")
 train_inputs=("configs/$RECIPE.yaml" "${exports[@]}" "$MODEL" ${DEEPSPEED:+"$DEEPSPEED"})
 if [[ -n "${FSDP:-}" ]]; then
@@ -81,22 +89,22 @@ if [[ -n "${FSDP:-}" ]]; then
 elif (( NPROC_PER_NODE > 1 )); then
   train=(env FORCE_TORCHRUN=1 NPROC_PER_NODE="$NPROC_PER_NODE" "${train[@]}")  # on the command line: in the stamp
 fi
-step "train (configs/$RECIPE.yaml)" "$SAVE/sft/adapter_model.safetensors" "${train_inputs[@]}" -- \
+step "train (configs/$RECIPE.yaml)" "$trained" "${train_inputs[@]}" -- \
   progress "$LOGS/train.log" "training step" "${train[@]}" "${model[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
 unset FORCE_TORCHRUN   # one exported by the caller is for training only: predict runs in one process
 step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" \
     "configs/${RECIPE}_predict.yaml" "${exports[@]}" "$MODEL" "${adapter[@]}" -- \
-  progress "$LOGS/predict.log" "prediction batch" $LF train "configs/${RECIPE}_predict.yaml" "${model[@]}" \
-    adapter_name_or_path="$SAVE/sft" output_dir="$SAVE/predict"
+  progress "$LOGS/predict.log" "prediction batch" $LF train "configs/${RECIPE}_predict.yaml" "${predict_model[@]}" \
+    output_dir="$SAVE/predict"
 step "accuracy of the predictions" "$WORK/val_metrics.json" "$SAVE/predict/generated_predictions.jsonl" "$WORK/val.jsonl" -- \
   $PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" --out "$WORK/val_metrics.json"
-step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" "configs/${RECIPE}_merge.yaml" "$MODEL" "${adapter[@]}" -- \
+[[ -n $FULL ]] || step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" "configs/${RECIPE}_merge.yaml" "$MODEL" "${adapter[@]}" -- \
   logged "$LOGS/merge.log" $LF export "configs/${RECIPE}_merge.yaml" "${model[@]}" \
     adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
-step "submission by the merged model" "$SUBMIT" "$SAVE/merged" "$TEST" ${BASELINE:+"$BASELINE"} "$PROMPT_FILE" -- \
-  $PY tools/submit.py --model "$SAVE/merged" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
+step "submission by the $KIND model" "$SUBMIT" "$FINAL" "$TEST" ${BASELINE:+"$BASELINE"} "$PROMPT_FILE" -- \
+  $PY tools/submit.py --model "$FINAL" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
 
 echo "[$TAG] validation accuracy: $($PY -c 'import json, sys; m = json.load(open(sys.argv[1]))
 print("{accuracy:.2%} of {subquestions} sub-questions, {unparseable} unparseable".format(**m))' "$WORK/val_metrics.json")"
-echo "[$TAG] adapter $SAVE/sft | merged model $SAVE/merged | submission $SUBMIT"
+echo "[$TAG] $PRODUCT | submission $SUBMIT"
 echo "[$TAG] chat: llamafactory-cli webchat configs/${RECIPE}_chat.yaml"
