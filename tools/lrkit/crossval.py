@@ -255,6 +255,8 @@ def summarize(plan: Plan, records: list[dict], folds: list[dict], answer_files: 
         "by_answer_letter": metrics["by_answer_letter"],
         "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
         "folds": folds,
+        # every sub-question's answer, "ID#INDEX": letter: cells compare question by question (compare())
+        "answers": {f"{r['id']}#{i}": predicted.get((r["id"], i)) for r in records for i in range(len(r["questions"]))},
     }
 
 
