@@ -12,13 +12,14 @@ fi
 mkdir -p /tmp/site/bin /tmp/repo /tmp/chunks
 printf '#!/usr/bin/env python3\nfrom llamafactory.cli import main\nmain()\n' > /tmp/site/bin/llamafactory-cli
 chmod +x /tmp/site/bin/llamafactory-cli
-ln -sf "$(command -v python3)" /tmp/site/bin/python      # scripts/steps.sh (the demo) runs `python`
+printf '#!/bin/sh\nexec python3 "$@"\n' > /tmp/site/bin/python      # scripts/steps.sh (the demo) runs `python`
+chmod +x /tmp/site/bin/python
 tar -xf data/work/device/repo.tar -C /tmp/repo
 mkdir -p /tmp/repo/data/work/device
 cp data/work/device/*.jsonl /tmp/repo/data/work/device/
 cat > /tmp/env.sh <<'ENV'
 export PYTHONPATH=/tmp/site PATH=/tmp/site/bin:$PATH DISABLE_VERSION_CHECK=1 HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
-export TOKENIZERS_PARALLELISM=false
+export TOKENIZERS_PARALLELISM=false PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
 ENV
 source /tmp/env.sh
 python3 -c "import torch, transformers, peft, llamafactory, gguf; print('torch', torch.__version__, 'transformers', transformers.__version__, torch.cuda.get_device_name())"

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
 MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
 D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*.jsonl, heldout.jsonl
-CELLS=${CELLS:-lora_real demo\& gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
+CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
+P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
 mkdir -p "$W"
 if [[ -z "${LADDER_CHILD:-}" ]]; then
@@ -40,17 +41,17 @@ for cell in $CELLS; do
     demo)               demo ;;
     wait)               echo "=== waiting for background cells $(date +%T)"; wait ;;
     zero_shot)          cv $cell --recipe configs/lora_1.5b.yaml --no-train ;;
-    lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 ;;
-    lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --train-args "learning_rate=1e-4" ;;
+    lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel $P ;;
+    lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --train-args "learning_rate=1e-4" ;;
     full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
                           --train-args "per_device_train_batch_size=4" ;;
     gen4k_only)         cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
-    gen4k_then_real)    cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --pretrain "$D/gen4k.jsonl" \
+    gen4k_then_real)    cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
     shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
-    shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel 5 --pretrain "$D/gen4k_shaped.jsonl" \
+    shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     *) echo "unknown cell $cell" ;;
   esac
