@@ -240,13 +240,14 @@ def _read_answers(paths: list[Path]) -> dict:
     return predicted
 
 
-def summarize(plan: Plan, records: list[dict], folds: list[dict], answer_files: list[Path]) -> dict:
+def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], bootstrap: int = 2000) -> dict:
+    """The results of folds whose answers are in answer_files, over records (the problems they answered)."""
     predicted = _read_answers(answer_files)
     gold = [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in records]
     metrics = score(gold, predicted)
     return {
         "accuracy": metrics["accuracy"],
-        "ci95": bootstrap_interval(records, predicted, plan.bootstrap),
+        "ci95": bootstrap_interval(records, predicted, bootstrap),
         "subquestions": metrics["subquestions"],
         "problems": metrics["problems"],
         "problem_accuracy": metrics["problem_accuracy"],
@@ -289,7 +290,7 @@ def run(plan: Plan) -> dict:
             for future in [pool.submit(one, k) for k in range(len(splits))]:
                 future.result()
     folders = [plan.work / f"fold{k}" for k in range(len(splits))]
-    summary = summarize(plan, records, results, [f / "answers.jsonl" for f in folders])
+    summary = summarize(records, results, [f / "answers.jsonl" for f in folders], plan.bootstrap)
     if heldout is not None:
         summary["heldout"] = _heldout_summary(plan, heldout, results)
     summary["seconds"] = round(time.perf_counter() - start, 1)
@@ -318,4 +319,70 @@ def _heldout_summary(plan: Plan, heldout: list[dict], folds: list[dict]) -> dict
         metrics = json.loads((vote / "metrics.json").read_text(encoding="utf-8"))
         out["vote_accuracy"] = metrics["accuracy"]
         out["vote_agreement"] = metrics.get("agreement", {}).get("mean_agreement")
+    return out
+
+
+_COUNTED = ("by_family", "by_options", "by_answer_letter")
+
+
+def fold_part(folder: Path) -> dict:
+    """One finished fold's folder (done.json, test.jsonl, answers.jsonl) as a part for combine()."""
+    done = folder / "done.json"
+    if not done.exists():
+        raise DataError(f"{folder}: no done.json (the fold did not finish)")
+    fold = json.loads(done.read_text(encoding="utf-8"))
+    part = summarize(load_problems(folder / "test.jsonl"), [fold], [folder / "answers.jsonl"])
+    part["problems_all_correct"] = round(part["problem_accuracy"] * part["problems"])
+    return part
+
+
+def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int = 2000, log=print) -> dict:
+    """Results of one cell pieced together from several runs (device sessions are time-boxed): each part is a
+    results JSON or fold_part(). Parts are taken in order; a part whose folds were already taken is a
+    reproducibility check: its folds must have the same accuracy, else DataError (not the same configuration).
+    Counts are summed per breakdown; the interval (bootstrap over the problems in records) needs every answer, so it
+    is given only when all parts have them."""
+    taken: dict[int, dict] = {}
+    used = []
+    for i, part in enumerate(parts):
+        folds = {f["fold"]: f for f in part["folds"]}
+        seen = set(folds) & set(taken)
+        for k in sorted(seen):
+            if abs(folds[k]["accuracy"] - taken[k]["accuracy"]) > 1e-9:
+                raise DataError(f"part {i + 1}: fold {k} has accuracy {folds[k]['accuracy']} here and "
+                                f"{taken[k]['accuracy']} before: not the same configuration")
+            log(f"[combine] part {i + 1}: fold {k} reproduced ({folds[k]['accuracy']:.2%})")
+        if seen:
+            if seen != set(folds):
+                raise DataError(f"part {i + 1}: folds {sorted(folds)} overlap {sorted(seen)} only in part: split it")
+            continue
+        taken.update(folds)
+        used.append(part)
+    n = sum(p["subquestions"] for p in used)
+    correct = sum(round(p["accuracy"] * p["subquestions"]) for p in used)
+    problems = sum(p["problems"] for p in used)
+    all_correct = sum(p.get("problems_all_correct", round(p["problem_accuracy"] * p["problems"])) for p in used)
+    out = {"accuracy": round(correct / n, 4), "subquestions": n, "correct": correct, "problems": problems,
+           "problem_accuracy": round(all_correct / problems, 4)}
+    for key in _COUNTED:
+        table: dict[str, dict] = {}
+        for p in used:
+            for name, cell in (p.get(key) or {}).items():
+                row = table.setdefault(name, {"n": 0, "correct": 0})
+                row["n"] += cell["n"]
+                row["correct"] += cell["correct"]
+        out[key] = {name: {**row, "accuracy": round(row["correct"] / row["n"], 4)} for name, row in sorted(table.items())}
+    letters = Counter()
+    for p in used:
+        letters.update(p.get("letters_answered", {}))
+    out["letters_answered"] = dict(sorted(letters.items()))
+    out["folds"] = [taken[k] for k in sorted(taken)]
+    out["ci95"] = None
+    if all("answers" in p for p in used):
+        out["answers"] = {key: value for p in used for key, value in p["answers"].items()}
+        if records is not None:
+            predicted = {tuple(key.rsplit("#", 1)): value for key, value in out["answers"].items()}
+            predicted = {(rid, int(i)): value for (rid, i), value in predicted.items()}
+            answered = [r for r in records if (r["id"], 0) in predicted]
+            out["ci95"] = bootstrap_interval(answered, predicted, bootstrap)
     return out

@@ -1,0 +1,55 @@
+"""Piece one cross-validation cell's results together from several runs of it (a device session ends mid-cell).
+
+Usage: python benchmarks/crossval/combine.py PART... --out RESULTS.json [--data REAL.jsonl] [--note TEXT]
+
+Each PART is a results JSON written by tools/crossval.py or a finished fold's folder (WORK/foldK, with done.json,
+test.jsonl, answers.jsonl). Parts are taken in order: a fold already covered by an earlier part is checked, not
+counted again (same accuracy, or an error: the runs are not the same configuration). Counts are summed per family,
+option count and gold letter; the 95% interval (bootstrap over problems, --data) only when every part carries its
+answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from lrkit.cli import run
+from lrkit.crossval import combine, fold_part
+from lrkit.records import DataError, load_problems, write_json
+
+DEFAULT_DATA = Path("../shared/data/round1_train_data.jsonl")
+
+
+def _part(path: Path) -> dict:
+    if path.is_dir():
+        return fold_part(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: not a results JSON ({exc})") from None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="+", type=Path, help="results JSON files or fold folders, in order")
+    parser.add_argument("--out", required=True, type=Path, help="combined results JSON")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the labelled problems (default %(default)s)")
+    parser.add_argument("--note", help="how the parts came about, kept in the JSON")
+    args = parser.parse_args()
+    records = load_problems(args.data) if args.data.exists() else None
+    result = combine([_part(p) for p in args.parts], records)
+    result["parts"] = [str(p) for p in args.parts]
+    if args.note:
+        result["note"] = args.note
+    write_json(args.out, result)
+    ci = result["ci95"]
+    print(f"{result['accuracy']:.2%} on {result['subquestions']} sub-questions, folds "
+          f"{[f['fold'] for f in result['folds']]}" + (f", 95% interval {ci[0]:.1%}-{ci[1]:.1%}" if ci else
+                                                       ", no interval (some parts lack answers)") + f" -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run(main))

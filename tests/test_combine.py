@@ -1,0 +1,79 @@
+"""benchmarks/crossval/combine.py: one cell's results pieced together from finished fold folders of several runs
+(real files, the real script): the figures equal the whole run's, a fold given twice is checked, a fold that
+disagrees is one clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import FIXTURES, REPO, TOOLS
+
+SCRIPT = REPO / "benchmarks" / "crossval" / "combine.py"
+
+
+def combine(*args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(TOOLS)}
+    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env,
+                          cwd=REPO, timeout=120)
+
+
+def _fold(tmp_path, k: int, records: list[dict], wrong: int = 0) -> tuple:
+    """A finished fold's folder: its test problems, its answers (the gold letter except for the first `wrong`
+    sub-questions, answered "A" or "B" instead) and done.json."""
+    folder = tmp_path / f"fold{k}"
+    folder.mkdir(parents=True)
+    answers, correct, n = [], 0, 0
+    for r in records:
+        qs = []
+        for q in r["questions"]:
+            letter = q["answer"] if n >= wrong else ("B" if q["answer"] == "A" else "A")
+            correct += letter == q["answer"]
+            n += 1
+            qs.append({**q, "answer": letter})
+        answers.append({**r, "questions": qs})  # as tools/evaluate.py --save writes them
+    write = lambda name, rows: (folder / name).write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows),
+                                                          encoding="utf-8")
+    write("test.jsonl", records)
+    write("answers.jsonl", answers)
+    done = {"fold": k, "problems": len(records), "subquestions": n, "accuracy": round(correct / n, 4)}
+    (folder / "done.json").write_text(json.dumps(done), encoding="utf-8")
+    return folder, correct, n
+
+
+def test_folds_of_two_runs_add_up(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    half = len(records) // 2
+    (f0, c0, n0), (f1, c1, n1) = _fold(tmp_path, 0, records[:half], wrong=1), _fold(tmp_path, 1, records[half:], wrong=2)
+    first = tmp_path / "run1.json"
+    proc = combine(f0, "--out", first, "--data", data)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "all.json"
+    proc = combine(first, f0, f1, "--out", out, "--data", data, "--note", "two runs")
+    assert proc.returncode == 0, proc.stderr
+    assert "fold 0 reproduced" in proc.stderr + proc.stdout
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["subquestions"] == n0 + n1 and result["correct"] == c0 + c1
+    assert result["accuracy"] == round((c0 + c1) / (n0 + n1), 4)
+    assert [f["fold"] for f in result["folds"]] == [0, 1] and result["note"] == "two runs"
+    assert sum(row["n"] for row in result["by_options"].values()) == n0 + n1
+    assert sum(result["letters_answered"].values()) == n0 + n1
+    lo, hi = result["ci95"]
+    assert 0 <= lo <= result["accuracy"] <= hi <= 1
+    assert len(result["answers"]) == n0 + n1
+
+
+def test_a_fold_that_disagrees_is_one_clear_error(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    good, _, _ = _fold(tmp_path / "run1", 0, records)
+    other, _, _ = _fold(tmp_path / "run2", 0, records, wrong=3)
+    proc = combine(good, other, "--out", tmp_path / "x.json", "--data", data)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "fold 0 has accuracy" in proc.stderr and "not the same configuration" in proc.stderr
+    assert not (tmp_path / "x.json").exists()
+    missing = combine(tmp_path / "nowhere", "--out", tmp_path / "y.json")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr, missing.stderr
