@@ -217,6 +217,13 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
     return result
 
 
+def _percentile_interval(rows: list[tuple], stat, n: int, seed: int) -> list[float]:
+    """95% percentile interval of stat(sample) over n resamples of rows (one row per problem)."""
+    rng = random.Random(seed)
+    stats = sorted(stat([rows[rng.randrange(len(rows))] for _ in rows]) for _ in range(n))
+    return [round(stats[int(0.025 * n)], 4), round(stats[min(n - 1, int(0.975 * n))], 4)]
+
+
 def bootstrap_interval(records: list[dict], predicted: dict, n: int = 2000, seed: int = 0) -> list[float]:
     """95% percentile interval of sub-question accuracy, resampling problems (sub-questions of a problem move
     together: they share the text the model reads)."""
@@ -224,13 +231,7 @@ def bootstrap_interval(records: list[dict], predicted: dict, n: int = 2000, seed
     for r in records:
         qs = r["questions"]
         per_problem.append((sum(predicted.get((r["id"], i)) == q["answer"] for i, q in enumerate(qs)), len(qs)))
-    rng = random.Random(seed)
-    stats = []
-    for _ in range(n):
-        sample = [per_problem[rng.randrange(len(per_problem))] for _ in per_problem]
-        stats.append(sum(c for c, _ in sample) / sum(t for _, t in sample))
-    stats.sort()
-    return [round(stats[int(0.025 * n)], 4), round(stats[min(n - 1, int(0.975 * n))], 4)]
+    return _percentile_interval(per_problem, lambda rows: sum(c for c, _ in rows) / sum(t for _, t in rows), n, seed)
 
 
 def _read_answers(paths: list[Path]) -> dict:
@@ -381,8 +382,49 @@ def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int
     if all("answers" in p for p in used):
         out["answers"] = {key: value for p in used for key, value in p["answers"].items()}
         if records is not None:
-            predicted = {tuple(key.rsplit("#", 1)): value for key, value in out["answers"].items()}
-            predicted = {(rid, int(i)): value for (rid, i), value in predicted.items()}
+            predicted = answers_of(out)
             answered = [r for r in records if (r["id"], 0) in predicted]
             out["ci95"] = bootstrap_interval(answered, predicted, bootstrap)
+    return out
+
+
+def answers_of(results: dict) -> dict:
+    """A results JSON's "answers" ("ID#INDEX": letter) as {(id, index): letter}."""
+    if "answers" not in results:
+        raise DataError("no per-question answers in these results (written by tools/crossval.py since 2026-12-02)")
+    out = {}
+    for key, value in results["answers"].items():
+        rid, _, index = key.rpartition("#")
+        out[(rid, int(index))] = value
+    return out
+
+
+def compare(records: list[dict], base: dict, other: dict, bootstrap: int = 2000, seed: int = 0) -> dict:
+    """Two cells question by question, on the sub-questions both answered: each one's accuracy, the difference
+    with a paired 95% interval (problems resampled), how many questions only one of them gets right, and the
+    difference per family, option count and gold letter."""
+    a, b = answers_of(base), answers_of(other)
+    common = [r for r in records if all((r["id"], i) in a and (r["id"], i) in b for i in range(len(r["questions"])))]
+    if not common:
+        raise DataError("the two results share no answered problem")
+    gold = [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in common]
+    sa, sb = score(gold, a), score(gold, b)
+    rows, only_base, only_other = [], 0, 0
+    for r in common:
+        right = [(a[(r["id"], i)] == q["answer"], b[(r["id"], i)] == q["answer"]) for i, q in enumerate(r["questions"])]
+        only_base += sum(x and not y for x, y in right)
+        only_other += sum(y and not x for x, y in right)
+        rows.append((sum(x for x, _ in right), sum(y for _, y in right), len(right)))
+    diff = lambda sample: (sum(y for _, y, _ in sample) - sum(x for x, _, _ in sample)) / sum(t for *_, t in sample)
+    out = {"problems": len(common), "subquestions": sa["subquestions"], "base_accuracy": sa["accuracy"],
+           "other_accuracy": sb["accuracy"], "difference": round(sb["accuracy"] - sa["accuracy"], 4),
+           "difference_ci95": _percentile_interval(rows, diff, bootstrap, seed),
+           "only_base_right": only_base, "only_other_right": only_other}
+    for key in _COUNTED:
+        table = {}
+        for name, cell in (sa.get(key) or {}).items():
+            other_cell = (sb.get(key) or {}).get(name, {"accuracy": 0.0})
+            table[name] = {"n": cell["n"], "base": cell["accuracy"], "other": other_cell["accuracy"],
+                           "difference": round(other_cell["accuracy"] - cell["accuracy"], 4)}
+        out[key] = table
     return out

@@ -1,6 +1,6 @@
-"""benchmarks/crossval/combine.py: one cell's results pieced together from finished fold folders of several runs
-(real files, the real script): the figures equal the whole run's, a fold given twice is checked, a fold that
-disagrees is one clear error."""
+"""The scripts that read cross-validation results (real files, the real scripts): combine.py pieces one cell
+together from finished fold folders of several runs (the figures add up, a fold given twice is checked, a fold that
+disagrees is one clear error); compare.py compares two cells question by question."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ import sys
 
 from conftest import FIXTURES, REPO, TOOLS
 
-SCRIPT = REPO / "benchmarks" / "crossval" / "combine.py"
+SCRIPTS = REPO / "benchmarks" / "crossval"
+
+
+def script(name: str, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(TOOLS)}
+    return subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), *map(str, args)], capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=120)
 
 
 def combine(*args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(TOOLS)}
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=120)
+    return script("combine", *args)
 
 
 def _fold(tmp_path, k: int, records: list[dict], wrong: int = 0) -> tuple:
@@ -77,3 +81,32 @@ def test_a_fold_that_disagrees_is_one_clear_error(tmp_path):
     assert not (tmp_path / "x.json").exists()
     missing = combine(tmp_path / "nowhere", "--out", tmp_path / "y.json")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr, missing.stderr
+
+
+def test_compare_two_cells_question_by_question(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    cells = {}
+    for name, wrong in (("base", 4), ("other", 1)):
+        folder, correct, n = _fold(tmp_path / name, 0, records, wrong=wrong)
+        cells[name] = tmp_path / f"{name}.json"
+        assert combine(folder, "--out", cells[name], "--data", data).returncode == 0
+    out = tmp_path / "comparison.json"
+    proc = script("compare", cells["base"], cells["other"], "--data", data, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    n = result["subquestions"]
+    assert n == sum(len(r["questions"]) for r in records) and result["problems"] == len(records)
+    assert result["base_accuracy"] == round((n - 4) / n, 4) and result["other_accuracy"] == round((n - 1) / n, 4)
+    assert result["only_other_right"] == 3 and result["only_base_right"] == 0
+    assert abs(result["difference"] - 3 / n) < 1e-3
+    lo, hi = result["difference_ci95"]
+    assert 0 <= lo <= result["difference"] <= hi
+    assert sum(row["n"] for row in result["by_options"].values()) == n
+    assert "difference +" in proc.stdout
+    # Results without per-question answers (written before they were kept): one line naming both files.
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"accuracy": 0.5, "folds": []}), encoding="utf-8")
+    proc = script("compare", bare, cells["other"], "--data", data)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no per-question answers" in proc.stderr
+    assert str(bare) in proc.stderr
