@@ -16,8 +16,8 @@ SCRIPTS = REPO / "benchmarks" / "crossval"
 
 def script(name: str, *args) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(TOOLS)}
-    return subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), *map(str, args)], capture_output=True,
-                          text=True, env=env, cwd=REPO, timeout=120)
+    return subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), *map(str, args)], check=False,
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
 
 
 def combine(*args) -> subprocess.CompletedProcess:
@@ -88,7 +88,7 @@ def test_compare_two_cells_question_by_question(tmp_path):
     records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
     cells = {}
     for name, wrong in (("base", 4), ("other", 1)):
-        folder, correct, n = _fold(tmp_path / name, 0, records, wrong=wrong)
+        folder, _, _ = _fold(tmp_path / name, 0, records, wrong=wrong)
         cells[name] = tmp_path / f"{name}.json"
         assert combine(folder, "--out", cells[name], "--data", data).returncode == 0
     out = tmp_path / "comparison.json"

@@ -52,7 +52,7 @@ def _download(spec: str, dest: Path) -> Path | None:
            "3.12", "--implementation", "cp", "-d", str(dest), spec]
     for platform in PLATFORMS:
         cmd += ["--platform", platform]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if proc.returncode != 0:
         if "No matching distribution" in proc.stderr:
             return None

@@ -146,11 +146,17 @@ def _train(plan: Plan, dataset: str, output: Path, log: Path, init: str | None, 
     return _run(cmd, log, f"training ({log.parent.name})")
 
 
-def _evaluate(plan: Plan, model: str, adapter: str | None, gold: Path, save: Path, metrics: Path, log: Path) -> float:
+def _evaluate(plan: Plan, model: str, adapters: list[str], gold: Path, save: Path | None, metrics: Path, log: Path,
+              vote: bool = False) -> float:
+    """tools/evaluate.py's scoring backend on gold: with one adapter, or the majority of several (vote)."""
     cmd = [sys.executable, str(TOOLS / "evaluate.py"), "--model", model, "--gold", str(gold), "--backend", "scoring",
            "--template", plan.template, "--prompt", str(plan.prompt), "--batch-size", str(plan.batch_size),
-           "--save", str(save), "--out", str(metrics), *plan.eval_args]
-    if adapter:
+           "--out", str(metrics), *plan.eval_args]
+    if save:
+        cmd += ["--save", str(save)]
+    if vote:
+        cmd.append("--vote")
+    for adapter in adapters:
         cmd += ["--adapter", adapter]
     return _run(cmd, log, f"evaluation ({log.parent.name}/{log.name})")
 
@@ -203,12 +209,13 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
         plan.log(f"[crossval] fold {k}: training on {len(train)} problems -> {trained}")
         result["train_s"] = round(_train(plan, f"cv_fold{k}", trained, folder / "train.log", init, plan.train_args), 1)
     model, adapter = _eval_model(plan, trained, init)
-    result["eval_s"] = round(_evaluate(plan, model, adapter, folder / "test.jsonl", folder / "answers.jsonl",
+    adapters = [adapter] if adapter else []
+    result["eval_s"] = round(_evaluate(plan, model, adapters, folder / "test.jsonl", folder / "answers.jsonl",
                                        folder / "metrics.json", folder / "evaluate.log"), 1)
     result["accuracy"] = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["accuracy"]
     if heldout is not None:
         write_jsonl(folder / "heldout.jsonl", heldout)
-        _evaluate(plan, model, adapter, folder / "heldout.jsonl", folder / "heldout_answers.jsonl",
+        _evaluate(plan, model, adapters, folder / "heldout.jsonl", folder / "heldout_answers.jsonl",
                   folder / "heldout_metrics.json", folder / "evaluate_heldout.log")
         result["heldout_accuracy"] = json.loads((folder / "heldout_metrics.json").read_text(encoding="utf-8"))["accuracy"]
     result["adapter" if adapter else "model"] = adapter or model
@@ -311,12 +318,8 @@ def _heldout_summary(plan: Plan, heldout: list[dict], folds: list[dict]) -> dict
     adapters = [f.get("adapter") for f in folds]
     if len(folds) > 1 and all(adapters):
         vote = plan.work / "heldout_vote"
-        cmd = [sys.executable, str(TOOLS / "evaluate.py"), "--model", plan.model, "--gold", str(plan.work / "fold0" / "heldout.jsonl"),
-               "--backend", "scoring", "--template", plan.template, "--prompt", str(plan.prompt), "--batch-size",
-               str(plan.batch_size), "--vote", "--out", str(vote / "metrics.json"), *plan.eval_args]
-        for adapter in adapters:
-            cmd += ["--adapter", adapter]
-        _run(cmd, vote / "evaluate.log", "held-out vote")
+        _evaluate(plan, plan.model, adapters, plan.work / "fold0" / "heldout.jsonl", None, vote / "metrics.json",
+                  vote / "evaluate.log", vote=True)
         metrics = json.loads((vote / "metrics.json").read_text(encoding="utf-8"))
         out["vote_accuracy"] = metrics["accuracy"]
         out["vote_agreement"] = metrics.get("agreement", {}).get("mean_agreement")
