@@ -16,27 +16,16 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
+from .generators.registry import keyword_families
 from .records import LETTERS
 
-# First match wins; names follow the synthetic generators' families (lrkit/generators) where one fits.
-FAMILY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("kinship", ("家庭", "家族", "父亲", "母亲", "祖父", "祖母", "亲属", "兄弟", "姐妹", "子女", "父母")),
-    ("graph_reachability", ("节点", "有向图", "路径", "道路", "城镇", "航班", "连接到")),
-    ("gcd_lcm", ("最大公约数", "最小公倍数", "GCD")),
-    ("recursion", ("斐波那契", "阶乘", "汉诺塔", "递归", "幂")),
-    ("list_ops", ("列表", "数组", "序列")),
-    ("sums", ("求和", "总和", "累加", "之和")),
-    ("knights_knaves", ("说谎", "谎言", "说真话", "骑士", "诚实")),
-    ("zebra", ("房子", "座位", "坐在", "住在", "谋杀", "嫌疑")),
-    ("taxonomy", ("分类", "动物", "鸟类", "哺乳", "属于")),
-    ("db_lookup", ("记录", "数据", "年份", "表格", "员工")),
-    ("rule_deduction", ("规则", "如果", "已知")),
-)
-
-
 def classify_family(problem: str) -> str:
-    """The family of a real problem by keywords in its text (see ``FAMILY_KEYWORDS``), else ``other``."""
-    for family, words in FAMILY_KEYWORDS:
+    """The family of a real problem by keywords in its text, else ``other``.
+
+    The families and their keywords are the generator registry's (each family module registers its keywords;
+    ``generators.registry.KEYWORD_ORDER`` says which are tried first: the first match wins).
+    """
+    for family, words in keyword_families():
         if any(word in problem for word in words):
             return family
     return "other"

@@ -64,6 +64,18 @@ class Family:
     config: type
     generate: Callable  # (rng, cfg) -> (problem text, [sub-question dicts])
     check: Callable     # (record) -> [[bool per option] per sub-question]
+    keywords: tuple[str, ...] = ()  # words by which lrkit.report.classify_family recognises a real problem
+
+
+REGISTERED: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    """Record ``family`` under its name (each family module ends with this call); returns it."""
+    if family.name in REGISTERED:
+        raise ValueError(f"family {family.name!r} registered twice")
+    REGISTERED[family.name] = family
+    return family
 
 
 def choice(rng, text: str, correct: str, wrong, steps: list[str], k: int = 4) -> dict | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 
 @dataclass
@@ -247,4 +247,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("binary_trees", "binary trees / BST", 7, Config, generate, check)
+FAMILY = register(Family(
+    name="binary_trees", title="binary trees / BST", weight=7, config=Config, generate=generate, check=check,
+))

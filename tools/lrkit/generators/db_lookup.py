@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, numbered, EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
+from .base import layout, numbered, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
 
 COURSES = ["AI", "DB", "OS", "FP", "SE", "ML", "NLP", "CV", "HCI", "NET"]
 PROFS = ["Holvoet", "Moens", "Demoen", "Dedecker", "Jacobs", "Deschreye", "Bruynooghe", "Janssens"]
@@ -106,4 +106,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("db_lookup", "database-style lookup over people/courses/items", 15, Config, generate, check)
+FAMILY = register(Family(
+    name="db_lookup", title="database-style lookup over people/courses/items", weight=15, config=Config, generate=generate, check=check,
+    keywords=("记录", "数据", "年份", "表格", "员工"),
+))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
 
 # Trophic levels: plants, then animals roughly by size, so that generated chains stay plausible.
 LEVEL_POOLS = [
@@ -221,4 +221,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("food_chain", "food chain", 7, Config, generate, check)
+FAMILY = register(Family(
+    name="food_chain", title="food chain", weight=7, config=Config, generate=generate, check=check,
+))

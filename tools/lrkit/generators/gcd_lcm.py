@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import RIGHT_WRONG, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import RIGHT_WRONG, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 INTRO = ("有一组程序可以计算两个正整数的最大公约数（GCD）和最小公倍数（LCM），过程如下：\n\n"
          "1. 如果两个数相等，则它们的 GCD 就是其中任意一个数。\n"
@@ -90,4 +90,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("gcd_lcm", "gcd / lcm", 12, Config, generate, check)
+FAMILY = register(Family(
+    name="gcd_lcm", title="gcd / lcm", weight=12, config=Config, generate=generate, check=check,
+    keywords=("最大公约数", "最小公倍数", "GCD"),
+))

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
 
 EXISTS = ("存在", "不存在")
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "重庆", "武汉", "西安", "长沙", "天津", "苏州", "青岛",
@@ -167,4 +167,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("graph_reachability", "graph reachability / routes / connections", 54, Config, generate, check)
+FAMILY = register(Family(
+    name="graph_reachability", title="graph reachability / routes / connections", weight=54, config=Config, generate=generate, check=check,
+    keywords=("节点", "有向图", "路径", "道路", "城镇", "航班", "连接到"),
+))

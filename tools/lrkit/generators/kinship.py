@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "胡斌", "郭鹏", "林峰", "高翔", "梁宇", "郑凯", "Arthur",
        "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff"]
@@ -201,4 +201,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("kinship", "kinship", 29, Config, generate, check)
+FAMILY = register(Family(
+    name="kinship", title="kinship", weight=29, config=Config, generate=generate, check=check,
+    keywords=("家庭", "家族", "父亲", "母亲", "祖父", "祖母", "亲属", "兄弟", "姐妹", "子女", "父母"),
+))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, near_numbers, question_body
+from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body
 
 KINDS = ("诚实的人", "说谎者")
 
@@ -124,4 +124,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("knights_knaves", "knights-and-knaves / liars", 11, Config, generate, check)
+FAMILY = register(Family(
+    name="knights_knaves", title="knights-and-knaves / liars", weight=11, config=Config, generate=generate, check=check,
+    keywords=("说谎", "谎言", "说真话", "骑士", "诚实"),
+))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 YES_NOT = ("是", "不是")
 LETTER_POOL = "abcdefghmnpxyz"
@@ -226,4 +226,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("list_ops", "list operations", 93, Config, generate, check)
+FAMILY = register(Family(
+    name="list_ops", title="list operations", weight=93, config=Config, generate=generate, check=check,
+    keywords=("列表", "数组", "序列"),
+))

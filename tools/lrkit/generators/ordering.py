@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # (comparative, superlative high, superlative low, ranking phrase)
 SCALES = [("高", "最高", "最矮", "从高到矮"), ("年龄大", "年龄最大", "年龄最小", "按年龄从大到小"),
@@ -95,4 +95,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("ordering", "ordering / comparison", 16, Config, generate, check)
+FAMILY = register(Family(
+    name="ordering", title="ordering / comparison", weight=16, config=Config, generate=generate, check=check,
+))

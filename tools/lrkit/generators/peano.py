@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import RIGHT_WRONG, Family, GenConfig, ask, check_range, choice, fmt_list, layout, question_body, yes_no, yes_no_truth
+from .base import RIGHT_WRONG, Family, register, GenConfig, ask, check_range, choice, fmt_list, layout, question_body, yes_no, yes_no_truth
 
 
 @dataclass
@@ -199,4 +199,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("peano", "Peano numbers s(0) / number representations", 9, Config, generate, check)
+FAMILY = register(Family(
+    name="peano", title="Peano numbers s(0) / number representations", weight=9, config=Config, generate=generate, check=check,
+))

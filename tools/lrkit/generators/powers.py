@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body, yes_no, yes_no_truth
 
 INTROS = [
     "有一个计算幂的函数 power(A, N)，规则如下：\n\n1. 任何非零数的 0 次幂等于 1。\n2. 当 N > 0 时，A 的 N 次幂等于 A 乘以 A 的 N-1 次幂。",
@@ -135,4 +135,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("powers", "powers", 6, Config, generate, check)
+FAMILY = register(Family(
+    name="powers", title="powers", weight=6, config=Config, generate=generate, check=check,
+))

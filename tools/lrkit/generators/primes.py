@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from math import isqrt
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, fmt_list, near_numbers, parse_list, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 INTROS = [
     "素数（也叫质数）是大于 1 的自然数，除了 1 和它本身以外，不能被其他自然数整除。判断一个数 N 是否为素数的方法如下：",
@@ -152,4 +152,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("primes", "primes", 8, Config, generate, check)
+FAMILY = register(Family(
+    name="primes", title="primes", weight=8, config=Config, generate=generate, check=check,
+))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, near_numbers, question_body
+from .base import Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body
 
 VOWELS = "aeiou"
 WORDS = ["logic", "prolog", "river", "planet", "garden", "window", "silver", "market", "orange", "tunnel", "bridge",
@@ -142,4 +142,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("procedures", "arithmetic and string procedures", 46, Config, generate, check)
+FAMILY = register(Family(
+    name="procedures", title="arithmetic and string procedures", weight=46, config=Config, generate=generate, check=check,
+))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, near_numbers, question_body
+from .base import Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body
 
 INTROS = {
     "fact": "有一个递归算法用于计算一个数字的阶乘，规则如下：\n\n1. 0 的阶乘是 1。\n2. 对于任意正整数 N，N 的阶乘等于 N 乘以 (N-1) 的阶乘。",
@@ -160,4 +160,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("recursion", "factorial and recursion", 17, Config, generate, check)
+FAMILY = register(Family(
+    name="recursion", title="factorial and recursion", weight=17, config=Config, generate=generate, check=check,
+    keywords=("斐波那契", "阶乘", "汉诺塔", "递归", "幂"),
+))

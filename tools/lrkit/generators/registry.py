@@ -5,6 +5,12 @@ access, nothing stored): that generator picks the family (weighted by the real
 test set's frequency list), the difficulty (for ``mix``) and the world. Every
 answer comes from an exact solver; each family's ``check`` re-derives it from
 the rendered text by a different method (see ``tests/test_generators.py``).
+
+Each family module ends with ``register(Family(...))``; importing the modules
+fills :data:`base.REGISTERED`. The order in which families feed ``rng.choices``
+is :data:`ORDER`, written out here rather than taken from import or file order,
+so that adding, renaming or re-sorting modules cannot silently change every
+dataset (``tests/test_registry.py`` pins the first records of a seed).
 """
 
 from __future__ import annotations
@@ -12,18 +18,31 @@ from __future__ import annotations
 import random
 
 from ..records import LETTERS
-from .base import LEVELS, Family
-from . import (
+from .base import LEVELS, REGISTERED, Family
+from . import (  # noqa: F401  (imported for their registration)
     binary_trees, db_lookup, food_chain, gcd_lcm, graph_reachability, kinship, knights_knaves, list_ops, ordering, peano,
     powers, primes, procedures, recursion, rule_deduction, scheduling, search_puzzles, social_relations, stacking, sums,
     taxonomy, zebra,
 )
 
-_MODULES = (list_ops, graph_reachability, rule_deduction, procedures, social_relations, kinship, taxonomy,
-            sums, zebra, recursion, ordering, db_lookup, gcd_lcm, knights_knaves, search_puzzles, peano, primes,
-            food_chain, scheduling, binary_trees, stacking, powers)
-FAMILIES: dict[str, Family] = {m.FAMILY.name: m.FAMILY for m in _MODULES}
+# The draw order of rng.choices: changing it changes every dataset (the weights are the families' own).
+ORDER = ("list_ops", "graph_reachability", "rule_deduction", "procedures", "social_relations", "kinship", "taxonomy",
+         "sums", "zebra", "recursion", "ordering", "db_lookup", "gcd_lcm", "knights_knaves", "search_puzzles", "peano",
+         "primes", "food_chain", "scheduling", "binary_trees", "stacking", "powers")
+# The order in which lrkit.report.classify_family tries the families' keywords (first match wins): specific words
+# first, the generic ones of rule_deduction (如果, 已知) last.
+KEYWORD_ORDER = ("kinship", "graph_reachability", "gcd_lcm", "recursion", "list_ops", "sums", "knights_knaves", "zebra",
+                 "taxonomy", "db_lookup", "rule_deduction")
+
+if set(ORDER) != set(REGISTERED) or len(ORDER) != len(REGISTERED):
+    raise RuntimeError(f"ORDER {sorted(ORDER)} does not list the registered families {sorted(REGISTERED)} once each")
+FAMILIES: dict[str, Family] = {name: REGISTERED[name] for name in ORDER}
 DIFFICULTIES = LEVELS + ("mix",)
+
+
+def keyword_families() -> list[tuple[str, tuple[str, ...]]]:
+    """``(family, keywords)`` in :data:`KEYWORD_ORDER`, for the keyword classifier of real problems."""
+    return [(name, FAMILIES[name].keywords) for name in KEYWORD_ORDER]
 
 
 def select(names: str) -> list[str]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, ZH_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 TRAITS = ["勤奋", "聪明", "成功", "快乐", "健康", "富有", "善良", "受欢迎", "有礼貌", "自信", "勇敢", "细心", "乐观",
           "专注", "幽默", "可靠", "谦虚", "热情"]
@@ -158,4 +158,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("rule_deduction", "rule-based deduction with if-then rules", 48, Config, generate, check)
+FAMILY = register(Family(
+    name="rule_deduction", title="rule-based deduction with if-then rules", weight=48, config=Config, generate=generate, check=check,
+    keywords=("规则", "如果", "已知"),
+))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, layout, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, layout, question_body, yes_no, yes_no_truth
 
 TASKS = ["需求分析", "方案设计", "采购材料", "搭建环境", "编写代码", "准备数据", "单元测试", "撰写文档", "系统集成",
          "用户培训", "上线部署", "验收评审", "布置场地", "发送邀请", "彩排"]
@@ -174,4 +174,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("scheduling", "scheduling / time", 7, Config, generate, check)
+FAMILY = register(Family(
+    name="scheduling", title="scheduling / time", weight=7, config=Config, generate=generate, check=check,
+))

@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import (RIGHT_WRONG, Family, GenConfig, ask, check_range, choice, layout, near_numbers, question_body,
+from .base import (RIGHT_WRONG, Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body,
                    yes_no, yes_no_truth)
 
 PEG_NAMES = [("A柱", "B柱", "C柱"), ("左柱", "中柱", "右柱"), ("甲柱", "乙柱", "丙柱")]
@@ -341,4 +341,6 @@ def check(record):
     return (check_hanoi if "汉诺塔" in record["problem"] else check_river)(record)
 
 
-FAMILY = Family("search_puzzles", "search puzzles (Hanoi, river crossing)", 10, Config, generate, check)
+FAMILY = register(Family(
+    name="search_puzzles", title="search puzzles (Hanoi, river crossing)", weight=10, config=Config, generate=generate, check=check,
+))

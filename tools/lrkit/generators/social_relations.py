@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 GROUPS = ["玩家", "黑客", "流氓", "动漫迷", "音乐家", "运动员", "画家", "厨师", "作家", "程序员"]
 DERIVED = ["酷的人", "有趣的人", "危险的人", "受欢迎的人"]
@@ -122,4 +122,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("social_relations", "like/hate/social relations", 33, Config, generate, check)
+FAMILY = register(Family(
+    name="social_relations", title="like/hate/social relations", weight=33, config=Config, generate=generate, check=check,
+))

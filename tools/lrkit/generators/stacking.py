@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
 
 BOX_COLOURS = ["红", "蓝", "绿", "黄", "白", "黑", "紫", "橙", "灰"]
 THINGS = ["钥匙", "戒指", "硬币", "信封", "手表", "邮票"]
@@ -207,4 +207,6 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("stacking", "stacking / containment", 6, Config, generate, check)
+FAMILY = register(Family(
+    name="stacking", title="stacking / containment", weight=6, config=Config, generate=generate, check=check,
+))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, GenConfig, ask, check_range, choice, fmt_list, near_numbers, parse_list, question_body
+from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_numbers, parse_list, question_body
 
 INTROS = {
     "all": "有一个程序计算列表中所有元素的和：\n\n1. 空列表的和是 0。\n2. 非空列表的和等于第一个元素加上其余元素组成的列表的和。",
@@ -97,4 +97,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("sums", "sums / accumulation", 23, Config, generate, check)
+FAMILY = register(Family(
+    name="sums", title="sums / accumulation", weight=23, config=Config, generate=generate, check=check,
+    keywords=("求和", "总和", "累加", "之和"),
+))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, Family, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # A small true-to-life tree, so the closed world never contradicts common knowledge: parent -> children.
 TREE = {
@@ -130,4 +130,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("taxonomy", "taxonomy / inheritance", 24, Config, generate, check)
+FAMILY = register(Family(
+    name="taxonomy", title="taxonomy / inheritance", weight=24, config=Config, generate=generate, check=check,
+    keywords=("分类", "动物", "鸟类", "哺乳", "属于"),
+))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import permutations, product
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, GenConfig, ask, check_range, choice, question_body
+from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body
 
 RANKS = ["第一名", "第二名", "第三名", "第四名"]
 COLORS = ["红色", "蓝色", "绿色", "黄色"]
@@ -159,4 +159,7 @@ def check(record):
     return verdicts
 
 
-FAMILY = Family("zebra", "zebra / assignment / ranking", 19, Config, generate, check)
+FAMILY = register(Family(
+    name="zebra", title="zebra / assignment / ranking", weight=19, config=Config, generate=generate, check=check,
+    keywords=("房子", "座位", "坐在", "住在", "谋杀", "嫌疑"),
+))
