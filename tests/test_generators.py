@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lrkit.alpaca import target_text
-from lrkit.generators.base import LEVELS
+from lrkit.generators.base import ITEM, LEVELS
 from lrkit.generators.registry import FAMILIES, generate, make_problem, select
 from lrkit.records import LETTERS, check_record
 
@@ -167,7 +167,7 @@ def by_family():
 
 
 def numbered_lines(problem: str) -> list[str]:
-    return [m.group(1) for m in re.finditer(r"^\d+\. (.+)$", problem, re.M)]
+    return [m.group(1) for m in re.finditer(ITEM + r"(.+)$", problem, re.M)]
 
 
 def test_no_repeated_statement_inside_a_problem(by_family):
@@ -207,7 +207,7 @@ def test_rule_deduction_fires_a_rule_and_leaves_something_unprovable(by_family):
         text = record["problem"]
         people = re.search(r"个人：(.+?)。", text).group(1).split("、")
         rules = [(m.group(1).split("的并且是"), m.group(2)) for m in re.finditer(r"如果一个人是(.+?)的，那么他是(\S+?)的。", text)]
-        facts = {(m.group(1), m.group(2)) for m in re.finditer(r"^\d+\. (?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
+        facts = {(m.group(1), m.group(2)) for m in re.finditer(ITEM + r"(?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
         heads = {h for _, h in rules}
         known = set(facts)
         for _ in rules:
@@ -225,8 +225,8 @@ def test_kinship_terms_follow_side_and_sex(by_family):
         text = record["problem"]
         assert "叔叔是指父亲或母亲" not in text and "叔叔是指父亲的兄弟" in text and "舅舅是指母亲的兄弟" in text
         men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
-        father = {c: p for p, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的父亲。$", text, re.M)}
-        mother = {c: p for p, c in re.findall(r"^\d+\. (\S+?)是(\S+?)的母亲。$", text, re.M)}
+        father = {c: p for p, c in re.findall(ITEM + r"(\S+?)是(\S+?)的父亲。$", text, re.M)}
+        mother = {c: p for p, c in re.findall(ITEM + r"(\S+?)是(\S+?)的母亲。$", text, re.M)}
         children = {}
         for c, p in list(father.items()) + list(mother.items()):
             children.setdefault(p, set()).add(c)
@@ -250,7 +250,7 @@ def test_kinship_terms_follow_side_and_sex(by_family):
 def test_knights_statements_never_name_their_speaker(by_family):
     saw_self = False
     for record in by_family["knights_knaves"]:
-        for speaker, claim in re.findall(r"^\d+\. (\w+?)说：“(.+?)”$", record["problem"], re.M):
+        for speaker, claim in re.findall(ITEM + r"(\w+?)说：“(.+?)”$", record["problem"], re.M):
             assert speaker not in claim, (record["id"], speaker, claim)
             saw_self |= "我" in claim
     assert saw_self  # statements about oneself exist, in the first person

@@ -13,7 +13,7 @@ from lrkit.report import classify_family
 # of a family's templates or of its world model changes it. When that change is meant (new surface forms change the
 # data legitimately), update the hash here in the same commit and say why in its message.
 PINNED = 200
-PINNED_SHA256 = "f1a12dd915e2a4500bfb18a60bc08276b9dac2f42a13b4f847484d7fb2457374"
+PINNED_SHA256 = "4a72d1ee0ae2e6c6645c2f305b2351d32627c491517794e3f1092a6db10409e6"
 
 
 def dataset_hash(n: int, seed: int = 0) -> str:

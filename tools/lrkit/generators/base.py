@@ -96,11 +96,18 @@ def yes_no(text: str, truth: bool, steps: list[str], labels=YES_NO) -> dict:
     return {"question": text, "options": list(labels), "answer": 0 if truth else 1, "steps": steps}
 
 
+# A fact line's head: "1. " as rendered, or "- " after surface.restyle turned the list into bullets.
+ITEM = r"^(?:\d+\.|-) "
+
+
 def numbered(lines) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 
-def layout(intro: str, facts, outro: str = "根据以上信息，回答以下选择题：") -> str:
+OUTRO = "根据以上信息，回答以下选择题："
+
+
+def layout(intro: str, facts, outro: str = OUTRO) -> str:
     return f"{intro}\n\n{numbered(facts)}\n\n{outro}"
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import ITEM, Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
 
 # Trophic levels: plants, then animals roughly by size, so that generated chains stay plausible.
 LEVEL_POOLS = [
@@ -171,7 +171,7 @@ def check(record):
     text = record["problem"]
     verdicts = []
     if "正在消化" in text:
-        ate = dict(re.findall(r"^\d+\. (\S+?)刚刚吃了(\S+?)。$", text, re.M))  # eater -> eaten
+        ate = dict(re.findall(ITEM + r"(\S+?)刚刚吃了(\S+?)。$", text, re.M))  # eater -> eaten
         eaten_by = {b: a for a, b in ate.items()}
 
         def digesting(x, y):
@@ -193,7 +193,7 @@ def check(record):
         return verdicts
     plants = set(re.search(r"其中(\S+?)是植物", text).group(1).split("、"))
     everyone = re.search(r"这些生物：(\S+?)，其中", text).group(1).split("、")
-    meals = [(x, y) for x, ys in re.findall(r"^\d+\. (\S+?)吃(\S+?)。$", text, re.M) for y in re.split("[、和]", ys)]
+    meals = [(x, y) for x, ys in re.findall(ITEM + r"(\S+?)吃(\S+?)。$", text, re.M) for y in re.split("[、和]", ys)]
     animals = {x for x, _ in meals}
 
     def predators(y):

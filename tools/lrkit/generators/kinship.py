@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "胡斌", "郭鹏", "林峰", "高翔", "梁宇", "郑凯", "Arthur",
        "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff"]
@@ -167,8 +167,8 @@ def generate(rng, cfg: Config):
 def check(record):
     """Relations as sets of pairs, built by composing the father and mother relations (no tree walking)."""
     text = record["problem"]
-    father = set(re.findall(r"^\d+\. (\S+?)是(\S+?)的父亲。$", text, re.M))
-    mother = set(re.findall(r"^\d+\. (\S+?)是(\S+?)的母亲。$", text, re.M))
+    father = set(re.findall(ITEM + r"(\S+?)是(\S+?)的父亲。$", text, re.M))
+    mother = set(re.findall(ITEM + r"(\S+?)是(\S+?)的母亲。$", text, re.M))
     parent = father | mother
     men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
     sib = {(x, y) for p, x in parent for q, y in parent if p == q and x != y}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body
+from .base import ITEM, layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, near_numbers, question_body
 
 KINDS = ("诚实的人", "说谎者")
 
@@ -89,7 +89,7 @@ def generate(rng, cfg: Config):
 def check(record):
     """Re-read every statement, then enumerate all truth assignments as bit masks."""
     text = record["problem"]
-    said = re.findall(r"^\d+\. (\w+)说：“(.+?)”$", text, re.M)
+    said = re.findall(ITEM + r"(\w+)说：“(.+?)”$", text, re.M)
     names = [p for p, _ in said]
 
     def holds(claim, speaker, h):

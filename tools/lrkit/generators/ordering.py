@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # (comparative, superlative high, superlative low, ranking phrase)
 SCALES = [("高", "最高", "最矮", "从高到矮"), ("年龄大", "年龄最大", "年龄最小", "按年龄从大到小"),
@@ -64,7 +64,7 @@ def check(record):
     text = record["problem"]
     comp = max((c for c, *_ in SCALES if f"{c}。" in text), key=len)  # "高" is a suffix of "分数高"
     scale = next(s for s in SCALES if s[0] == comp)
-    above = re.findall(rf"^\d+\. (\S+?)比(\S+?){comp}。$", text, re.M)
+    above = re.findall(ITEM + rf"(\S+?)比(\S+?){comp}。$", text, re.M)
     people = {x for pair in above for x in pair}
     below = {p: set() for p in people}
     for a, b in above:

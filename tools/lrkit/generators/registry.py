@@ -19,6 +19,7 @@ import random
 
 from ..records import LETTERS
 from .base import LEVELS, REGISTERED, Family
+from .surface import restyle
 from . import (  # noqa: F401  (imported for their registration)
     binary_trees, db_lookup, food_chain, gcd_lcm, graph_reachability, kinship, knights_knaves, list_ops, ordering, peano,
     powers, primes, procedures, recursion, rule_deduction, scheduling, search_puzzles, social_relations, stacking, sums,
@@ -69,6 +70,7 @@ def make_problem(index: int, seed: int = 0, families=None, difficulty: str = "mi
     level = rng.choice(LEVELS) if difficulty == "mix" else difficulty
     cfg = family.config.for_level(level)
     problem, subs = family.generate(rng, cfg)
+    problem = restyle(rng, problem)
     questions = []
     for k, sub in enumerate(subs, 1):
         q = {"question": f"选择题 {k}：\n{sub['question']}", "options": sub["options"], "answer": LETTERS[sub["answer"]]}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 TRAITS = ["勤奋", "聪明", "成功", "快乐", "健康", "富有", "善良", "受欢迎", "有礼貌", "自信", "勇敢", "细心", "乐观",
           "专注", "幽默", "可靠", "谦虚", "热情"]
@@ -138,7 +138,7 @@ def check(record):
     """Backward chaining over the rendered facts and rules (goal-directed, unlike the generator's fixpoint)."""
     text = record["problem"]
     rules = [(m.group(1).split("的并且是"), m.group(2)) for m in re.finditer(r"如果一个人是(.+?)的，那么他是(\S+?)的。", text)]
-    facts = {(m.group(1), m.group(2)) for m in re.finditer(r"^\d+\. (?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
+    facts = {(m.group(1), m.group(2)) for m in re.finditer(ITEM + r"(?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
 
     def prove(p, t):
         return (p, t) in facts or any(h == t and all(prove(p, b) for b in body) for body, h in rules)

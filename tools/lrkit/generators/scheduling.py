@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, register, GenConfig, ask, check_range, choice, layout, question_body, yes_no, yes_no_truth
+from .base import ITEM, Family, register, GenConfig, ask, check_range, choice, layout, question_body, yes_no, yes_no_truth
 
 TASKS = ["需求分析", "方案设计", "采购材料", "搭建环境", "编写代码", "准备数据", "单元测试", "撰写文档", "系统集成",
          "用户培训", "上线部署", "验收评审", "布置场地", "发送邀请", "彩排"]
@@ -135,7 +135,7 @@ def check(record):
     begin_h, begin_m = map(int, re.search(r"从 (\d+):(\d+) 开始", text).groups())
     begin = begin_h * 60 + begin_m
     length, pre = {}, {}
-    for t, h, m, rest in re.findall(r"^\d+\. (\S+?)需要 (?:(\d+) 小时)? ?(?:(\d+) 分钟)?(.*)$", text, re.M):
+    for t, h, m, rest in re.findall(ITEM + r"(\S+?)需要 (?:(\d+) 小时)? ?(?:(\d+) 分钟)?(.*)$", text, re.M):
         length[t] = int(h or 0) * 60 + int(m or 0)
         pre[t] = re.search(r"必须在(\S+?)都?完成后", rest).group(1).split("、") if "必须在" in rest else []
     start = {t: begin for t in length}

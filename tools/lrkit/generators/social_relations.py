@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 GROUPS = ["玩家", "黑客", "流氓", "动漫迷", "音乐家", "运动员", "画家", "厨师", "作家", "程序员"]
 DERIVED = ["酷的人", "有趣的人", "危险的人", "受欢迎的人"]
@@ -97,12 +97,12 @@ def generate(rng, cfg: Config):
 def check(record):
     """Rebuild memberships and rules from the text and evaluate each claim as a set intersection."""
     text = record["problem"]
-    member = {m.group(1): set(m.group(2).split("，也是")) for m in re.finditer(r"^\d+\. (\w+)是(.+?)。$", text, re.M)}
+    member = {m.group(1): set(m.group(2).split("，也是")) for m in re.finditer(ITEM + r"(\w+)是(.+?)。$", text, re.M)}
     makes, derived = re.search(r"任何(.+?)都被认为是(.+?)。", text).groups()
     for groups in member.values():
         if groups & set(makes.split("或")):
             groups.add(derived)
-    rules = {m.group(1): (m.group(2), set(m.group(3).split("和所有的"))) for m in re.finditer(r"^\d+\. (\w+?)(喜欢|讨厌)所有的(.+?)。$", text, re.M)}
+    rules = {m.group(1): (m.group(2), set(m.group(3).split("和所有的"))) for m in re.finditer(ITEM + r"(\w+?)(喜欢|讨厌)所有的(.+?)。$", text, re.M)}
 
     def feels(j, p, verb):
         return j in rules and rules[j][0] == verb and bool(rules[j][1] & member.get(p, set()))

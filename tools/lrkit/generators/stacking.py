@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import ITEM, Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
 
 BOX_COLOURS = ["红", "蓝", "绿", "黄", "白", "黑", "紫", "橙", "灰"]
 THINGS = ["钥匙", "戒指", "硬币", "信封", "手表", "邮票"]
@@ -157,8 +157,8 @@ def check(record):
     text = record["problem"]
     verdicts = []
     if "积木" in text:
-        on = dict(re.findall(r"^\d+\. (\S+) 直接放在 (\S+) 上面。$", text, re.M))
-        right_of = {b: a for a, b in re.findall(r"^\d+\. (\S+) 所在的那一摞紧挨着在 (\S+) 所在那一摞的左边", text, re.M)}
+        on = dict(re.findall(ITEM + r"(\S+) 直接放在 (\S+) 上面。$", text, re.M))
+        right_of = {b: a for a, b in re.findall(ITEM + r"(\S+) 所在的那一摞紧挨着在 (\S+) 所在那一摞的左边", text, re.M)}
         bottom = lambda b: bottom(on[b]) if b in on else b  # noqa: E731
         level = lambda b: 1 + level(on[b]) if b in on else 0  # noqa: E731
         column = lambda b: 1 + column(right_of[b]) if b in right_of else 0  # noqa: E731
@@ -182,7 +182,7 @@ def check(record):
             else:
                 raise ValueError(f"unknown stacking question: {t}")
         return verdicts
-    inside = dict(re.findall(r"^\d+\. (\S+?)放在(\S+?)里面。$", text, re.M))
+    inside = dict(re.findall(ITEM + r"(\S+?)放在(\S+?)里面。$", text, re.M))
 
     def within(a, c):
         while a in inside:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 # A small true-to-life tree, so the closed world never contradicts common knowledge: parent -> children.
 TREE = {
@@ -101,9 +101,9 @@ def check(record):
     """Depth-first search upward over the parsed is-a facts; features collected along the way."""
     text = record["problem"]
     up: dict[str, list[str]] = {}
-    for a, b in re.findall(r"^\d+\. (\S+?)是一种(\S+?)。$", text, re.M):
+    for a, b in re.findall(ITEM + r"(\S+?)是一种(\S+?)。$", text, re.M):
         up.setdefault(a, []).append(b)
-    feats = dict(re.findall(r"^\d+\. 所有(\S+?)都(\S+?)。$", text, re.M))
+    feats = dict(re.findall(ITEM + r"所有(\S+?)都(\S+?)。$", text, re.M))
 
     def supers(x):
         seen, stack = set(), [x]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import permutations, product
 from typing import ClassVar
 
-from .base import layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body
+from .base import ITEM, layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body
 
 RANKS = ["第一名", "第二名", "第三名", "第四名"]
 COLORS = ["红色", "蓝色", "绿色", "黄色"]
@@ -119,14 +119,14 @@ def check(record):
     """Brute force: every assignment of the parsed values, filtered by clues re-read from the text."""
     text = record["problem"]
     head, body = text.split("已知：", 1)
-    names = re.match(r"(.+?) \d+ 人", head).group(1).split("、")
+    names = re.search(r"^(.+?) \d+ 人", head, re.M).group(1).split("、")
     n = len(names)
     attrs = {"rank": RANKS[:n], "color": re.search(r"分别是(.+?)[；。]", head).group(1).split("、")}
     if m := re.search(r"宠物也各不相同，分别是(.+?)。", head):
         attrs["pet"] = m.group(1).split("、")
     words = {v: k for k, vs in attrs.items() for v in vs}
     tests = []
-    for line in re.findall(r"^\d+\. (.+?)。$", body, re.M):
+    for line in re.findall(ITEM + r"(.+?)。$", body, re.M):
         if m := re.match(r"(\w+)的名次在(\w+)前面", line):
             tests.append(lambda s, p=m.group(1), q=m.group(2): s[p]["rank"][1] in RANK_DIGITS[: RANK_DIGITS.index(s[q]["rank"][1])])
             continue
