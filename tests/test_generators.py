@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lrkit.alpaca import target_text
-from lrkit.generators.base import ITEM, LEVELS
+from lrkit.generators.base import ITEM, LEVELS, unspaced
 from lrkit.generators.registry import FAMILIES, generate, make_problem, select
 from lrkit.records import LETTERS, check_record
 
@@ -222,21 +222,27 @@ def test_kinship_terms_follow_side_and_sex(by_family):
     male = {"叔叔": True, "舅舅": True, "祖父": True, "外祖父": True, "兄弟": True,
             "姑姑": False, "姨妈": False, "祖母": False, "外祖母": False, "姐妹": False}
     for record in by_family["kinship"]:
-        text = record["problem"]
-        assert "叔叔是指父亲或母亲" not in text and "叔叔是指父亲的兄弟" in text and "舅舅是指母亲的兄弟" in text
-        men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
-        father = {c: p for p, c in re.findall(ITEM + r"(\S+?)是(\S+?)的父亲。$", text, re.M)}
-        mother = {c: p for p, c in re.findall(ITEM + r"(\S+?)是(\S+?)的母亲。$", text, re.M)}
+        text = unspaced(record["problem"])
+        # The terms are defined by side, as a list ("叔叔是指父亲的兄弟") or as rules ("…另一个人的父亲的兄弟。").
+        assert "叔叔是指父亲或母亲" not in text
+        assert ("叔叔是指父亲的兄弟" in text and "舅舅是指母亲的兄弟" in text) or (
+            "叔叔关系定义为：如果一个人是另一个人的父亲的兄弟。" in text and "舅舅关系定义为：如果一个人是另一个人的母亲的兄弟。" in text)
+        men = (set(m.group(1).split("、")) if (m := re.search(r"男性有：(.+?)。", text))
+               else set(re.findall(r"^- (\S+?)是男性。$", text, re.M)))
+        father, mother = {}, {}
+        for p, cs, role in re.findall(ITEM + r"(\S+?)是(\S+?)的(父亲|母亲)。$", text, re.M):
+            for c in re.split("[、和]", cs):
+                (father if role == "父亲" else mother)[c] = p
         children = {}
         for c, p in list(father.items()) + list(mother.items()):
             children.setdefault(p, set()).add(c)
         for q in record["questions"]:
-            body = q["question"].split("\n", 1)[1]
+            body = unspaced(q["question"].split("\n", 1)[1])
             if m := re.match(r"(\S+?)是(\S+?)的(外祖父|外祖母|祖父|祖母|兄弟|姐妹|叔叔|姑姑|舅舅|姨妈|堂表亲)吗？", body):
                 a, rel = m.group(1), m.group(3)
                 if rel in male:  # never "is a woman someone's 叔叔?"
                     assert (a in men) == male[rel], (record["id"], body)
-            elif m := re.match(r"下列哪个人是(\S+?)的(外祖父|外祖母|祖父|祖母|叔叔|姑姑|舅舅|姨妈)？", body):
+            elif m := re.match(r"(?:下列哪个人|谁)是(\S+?)的(外祖父|外祖母|祖父|祖母|叔叔|姑姑|舅舅|姨妈)？", body):
                 b, rel = m.groups()
                 a = q["options"][LETTERS.index(q["answer"])]
                 parent = (father if side[rel] == "父亲" else mother)[b]
@@ -250,7 +256,7 @@ def test_kinship_terms_follow_side_and_sex(by_family):
 def test_knights_statements_never_name_their_speaker(by_family):
     saw_self = False
     for record in by_family["knights_knaves"]:
-        for speaker, claim in re.findall(ITEM + r"(\w+?)说：“(.+?)”$", record["problem"], re.M):
+        for speaker, claim in re.findall(ITEM + r"(\w+?)说：[“\"](.+?)[”\"]$", record["problem"], re.M):
             assert speaker not in claim, (record["id"], speaker, claim)
             saw_self |= "我" in claim
     assert saw_self  # statements about oneself exist, in the first person

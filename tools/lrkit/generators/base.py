@@ -124,6 +124,27 @@ def yes_no_truth(option: str, truth: bool) -> bool:
     return (option in ("是", "正确", "存在", "对")) == truth
 
 
+# The real data often sets Latin names off by spaces ("Mary 是 Fred 的母亲。"); checkers undo it before parsing.
+_LATIN_CJK = re.compile(r"(?<=[A-Za-z])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z])")
+_LATIN_CJK_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=[A-Za-z])")
+
+
+def spaced(text: str) -> str:
+    """``text`` with a space between every Latin letter and Chinese character that touch."""
+    return _LATIN_CJK.sub(" ", text)
+
+
+def unspaced(text: str) -> str:
+    """Inverse of :func:`spaced`."""
+    return _LATIN_CJK_SPACE.sub("", text)
+
+
+def join_names(names) -> str:
+    """``A``, ``A和B``, ``A、B和C``: a list of names as the real data writes it."""
+    names = list(names)
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
+
+
 def fmt_list(items) -> str:
     return "[" + ", ".join(str(x) for x in items) + "]"
 

@@ -1,4 +1,10 @@
-"""Family trees: parents and genders stated, grandparents, siblings, uncles, aunts and cousins derived."""
+"""Family trees: parents and genders stated, grandparents, siblings, uncles, aunts and cousins derived.
+
+Surface forms, as in the real problems: one fact per parent and child or one per parent naming all children
+("玛丽是詹妮和比尔的母亲。"); sexes as two lists or one line per person; the terms defined as a list or as rules
+among the facts ("叔叔关系定义为：如果一个人是另一个人的父亲的兄弟。"); Latin names set off by spaces or not; and five
+question forms (下列哪个人是/谁是 B 的…？, B 的…是谁？, A 是谁的…？, A 是 B 的…吗？, A 是不是 B 的…？).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import ITEM, layout, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import (ITEM, layout, Family, register, GenConfig, ask, check_range, choice, join_names, question_body, spaced,
+                   unspaced, yes_no, yes_no_truth)
 
 MEN = ["张伟", "刘洋", "陈杰", "赵磊", "周涛", "徐强", "马超", "胡斌", "郭鹏", "林峰", "高翔", "梁宇", "郑凯", "Arthur",
-       "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff"]
+       "Bill", "Charlie", "Fred", "George", "Harry", "Percy", "Ron", "John", "Bob", "Jeff", "约翰", "比尔", "杰夫", "鲍勃",
+       "彼得", "汤姆"]
 WOMEN = ["王芳", "李娜", "杨静", "黄敏", "吴倩", "孙丽", "朱琳", "何燕", "罗娟", "宋佳", "谢婷", "Molly", "Fleur", "Ginny",
-         "Mary", "Jenny", "Nancy", "Anne", "Julie", "Susan", "Rose", "Lily"]
+         "Mary", "Jenny", "Nancy", "Anne", "Julie", "Susan", "Rose", "Lily", "玛丽", "詹妮", "南希", "简", "露西", "艾玛"]
 DEFINITIONS = [
     "祖父是指父亲的父亲；祖母是指父亲的母亲；外祖父是指母亲的父亲；外祖母是指母亲的母亲。",
     "兄弟是指与本人至少有一位共同父母的其他男性；姐妹是指与本人至少有一位共同父母的其他女性。",
@@ -28,6 +36,14 @@ TERMS = {
 }
 RELATIONS = tuple(TERMS)
 SIDE = ("父亲", "母亲")
+# The definitions again, as rules among the facts (the real data's Prolog-style rendering).
+RULES = [f"{term}关系定义为：如果一个人是另一个人的{path}。" for term, path in (
+    ("祖父", "父亲的父亲"), ("祖母", "父亲的母亲"), ("外祖父", "母亲的父亲"), ("外祖母", "母亲的母亲"), ("叔叔", "父亲的兄弟"),
+    ("姑姑", "父亲的姐妹"), ("舅舅", "母亲的兄弟"), ("姨妈", "母亲的姐妹"))] + [
+    "兄弟姐妹关系定义为：如果两个人至少有一位共同的父母并且不是同一个人；其中男性是兄弟，女性是姐妹。",
+    "堂表亲关系定义为：如果一个人的父亲或母亲与另一个人的父亲或母亲是兄弟姐妹。"]
+INTROS = ("在一个家族中，有以下成员和他们之间的关系：", "有一个家族，其中有父母和他们的孩子，以及祖父母和他们的孙辈。以下是已知的关系：",
+          "已知家谱关系如下：", "有一个家庭关系如下：", "在一个大家庭中，有几代人，他们的关系如下：")
 
 
 @dataclass
@@ -141,36 +157,79 @@ def generate(rng, cfg: Config):
         wrong = [x for x in people if x != b and not holds[rel](x, b)]
         wrong = r.sample(wrong, len(wrong))
         wrong.sort(key=lambda x: not fits_sex(rel, x))  # near misses first: people of the sex the term needs
-        return choice(r, f"下列哪个人是{b}的{rel}？", a, wrong, steps(rel, a, b))
+        text = r.choice([f"下列哪个人是{b}的{rel}？", f"谁是{b}的{rel}？", f"{b}的{rel}是谁？"])
+        return choice(r, text, a, wrong, steps(rel, a, b))
 
-    def is_rel(r):
+    def whose(r):
         rel = r.choice(RELATIONS)
-        want = r.random() < 0.5
-        # Only people of the sex the term needs are asked about (never "is a woman someone's 叔叔?").
-        pairs = [(a, b) for a in people for b in people if a != b and fits_sex(rel, a) and holds[rel](a, b) == want]
+        pairs = [(a, b) for a in people for b in people if holds[rel](a, b)]
         if not pairs:
             return None
         a, b = r.choice(pairs)
+        wrong = [x for x in people if x != a and not holds[rel](a, x)]
+        return choice(r, f"{a}是谁的{rel}？", b, r.sample(wrong, len(wrong)), steps(rel, a, b))
+
+    def is_rel(r):
+        want = r.random() < 0.5
+        # Only people of the sex the term needs are asked about (never "is a woman someone's 叔叔?"); the term is
+        # drawn among those with such a pair, so that a wanted 是 is not lost to an empty term.
+        pairs = {rel: [(a, b) for a in people for b in people if a != b and fits_sex(rel, a) and holds[rel](a, b) == want]
+                 for rel in RELATIONS}
+        usable = [rel for rel in RELATIONS if pairs[rel]]
+        if not usable:
+            return None
+        rel = r.choice(usable)
+        a, b = r.choice(pairs[rel])
+        if r.random() < 0.3:
+            return yes_no(f"{a}是不是{b}的{rel}？", want, steps(rel, a, b), labels=("是", "不是"))
         return yes_no(f"{a}是{b}的{rel}吗？", want, steps(rel, a, b))
 
     facts = []
-    for child, (father, mother) in parents.items():
-        facts += [f"{father}是{child}的父亲。", f"{mother}是{child}的母亲。"]
+    if rng.random() < 0.5:  # one fact per parent and child
+        for child, (father, mother) in parents.items():
+            facts += [f"{father}是{child}的父亲。", f"{mother}是{child}的母亲。"]
+    else:  # one fact per parent, naming all the children
+        kids: dict[str, list[str]] = {}
+        for child, pair in parents.items():
+            for p in pair:
+                kids.setdefault(p, []).append(child)
+        facts += [f"{p}是{join_names(cs)}的{'父亲' if male[p] else '母亲'}。" for p, cs in kids.items()]
     rng.shuffle(facts)
-    facts.append("男性有：" + "、".join(p for p in people if male[p]) + "。")
-    facts.append("女性有：" + "、".join(p for p in people if not male[p]) + "。")
-    text = layout("在一个家族中，有以下成员和他们之间的关系：", facts,
-                  "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题：")
-    return text, ask(rng, cfg, [who, who, is_rel])
+    men_line, women_line = ("男性有：" + "、".join(p for p in people if male[p]) + "。",
+                            "女性有：" + "、".join(p for p in people if not male[p]) + "。")
+    by_person = rng.random() < 0.4
+    if not by_person:
+        facts += [men_line, women_line]
+    as_rules = rng.random() < 0.4
+    if as_rules:
+        facts += RULES
+        outro = "根据以上信息，回答以下选择题："
+    else:
+        outro = "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题："
+    if by_person:
+        sexes = "\n".join(f"- {p}是{'男性' if male[p] else '女性'}。" for p in people)
+        outro = f"以下是已知的家庭成员性别：\n\n{sexes}\n\n{outro}"
+    text = layout(rng.choice(INTROS), facts, outro)
+    subs = ask(rng, cfg, [who, who, whose, is_rel])
+    if rng.random() < 0.5:  # Latin names set off by spaces, as in about half of the real problems that use them
+        text = spaced(text)
+        for sub in subs:
+            sub["question"] = spaced(sub["question"])
+    return text, subs
 
 
 def check(record):
     """Relations as sets of pairs, built by composing the father and mother relations (no tree walking)."""
-    text = record["problem"]
-    father = set(re.findall(ITEM + r"(\S+?)是(\S+?)的父亲。$", text, re.M))
-    mother = set(re.findall(ITEM + r"(\S+?)是(\S+?)的母亲。$", text, re.M))
+    text = unspaced(record["problem"])
+    father, mother = set(), set()
+    for p, children, role in re.findall(ITEM + r"(\S+?)是(\S+?)的(父亲|母亲)。$", text, re.M):
+        for c in re.split("[、和]", children):
+            (father if role == "父亲" else mother).add((p, c))
     parent = father | mother
-    men = set(re.search(r"男性有：(.+?)。", text).group(1).split("、"))
+    if m := re.search(r"男性有：(.+?)。", text):
+        men = set(m.group(1).split("、"))
+    else:
+        men = set(re.findall(r"^- (\S+?)是男性。$", text, re.M))
     sib = {(x, y) for p, x in parent for q, y in parent if p == q and x != y}
 
     def compose(first, then):
@@ -190,10 +249,12 @@ def check(record):
     terms = "|".join(sorted(base, key=len, reverse=True))
     verdicts = []
     for q in record["questions"]:
-        t = question_body(q)
-        if m := re.match(rf"下列哪个人是(\S+?)的({terms})？", t):
+        t = unspaced(question_body(q))
+        if m := re.match(rf"(?:下列哪个人|谁)是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)的({terms})是谁？", t):
             verdicts.append([holds(m.group(2), o, m.group(1)) for o in q["options"]])
-        elif m := re.match(rf"(\S+?)是(\S+?)的({terms})吗？", t):
+        elif m := re.match(rf"(\S+?)是谁的({terms})？", t):
+            verdicts.append([holds(m.group(2), m.group(1), o) for o in q["options"]])
+        elif m := re.match(rf"(\S+?)是不是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)是(\S+?)的({terms})吗？", t):
             truth = holds(m.group(3), m.group(1), m.group(2))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
         else:

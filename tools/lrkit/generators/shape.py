@@ -37,7 +37,8 @@ from ..records import LETTERS
 
 # Two-option questions whose options have a fixed order in the real data (affirmative first).
 FIXED_PAIRS = {("是", "否"), ("是", "不是"), ("正确", "错误"), ("存在", "不存在"), ("对", "错"), ("可以", "不可以"),
-               ("诚实的人", "说谎者"), ("True", "False"), ("真", "假")}
+               ("诚实的人", "说谎者"), ("骑士", "无赖"), ("说真话的人", "说谎的人"), ("True", "False"),
+               ("真", "假")}
 SOLUTION_END = re.compile(r"因此正确的选项是 [A-Z]（.*?）。$", re.S)
 
 
