@@ -1,4 +1,10 @@
-"""Directed graphs: is there a path, which nodes are reachable, the fewest edges between two nodes."""
+"""Directed graphs: is there a path, which nodes are reachable, the fewest edges between two nodes.
+
+Surface forms, as in the real problems: nodes as ``节点 a``, ``点 a`` or ``节点1`` (letters or numbers); an edge per
+line (``节点 a 连接到节点 b。``, ``有一条从点 a 到点 b 的边。``) or all of a node's edges in one (``从点 0 可以到达点 1 和点 3。``);
+city routes by air or by train; and three wordings of the path question (是否存在路径 with 存在/不存在, 能否到达 and
+是否存在至少一条…路线 with 是/否).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Family, register, GenConfig, ask, check_range, choice, layout, near_numbers, question_body, yes_no, yes_no_truth
+from .base import (ITEM, Family, register, GenConfig, ask, check_range, choice, join_names, layout, near_numbers,
+                   question_body, yes_no, yes_no_truth)
 
 EXISTS = ("存在", "不存在")
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "重庆", "武汉", "西安", "长沙", "天津", "苏州", "青岛",
@@ -34,9 +41,20 @@ class Config(GenConfig):
             raise ValueError("edge_factor must be within 0.5..3")
 
 
+PREFIXES = ("节点 ", "点 ", "节点")  # how a node is named: "节点 a", "点 a", "节点1"
+NODE_PREFIX = re.compile(r"(?:节点|点) ?")
+GRAPH_INTROS = ("有一个有向图，其中的节点之间通过有方向的边相连。以下是图中节点及其连接情况：",
+                "有一些点相互连接（连接有方向）。以下是已知的信息：",
+                "有一张有向图，其中节点之间的连接关系如下：")
+# (intro, edge sentence, what an edge is called) per mode of travel between cities.
+CITY_FORMS = (("某航空公司在以下城市之间开通了单向直达航线（只能按给出的方向飞行）：", "有从{a}到{b}的直达航线。", "航线"),
+              ("有一系列城市之间的直接火车连接（只能按给出的方向行驶）。以下是已知的各个直接火车连接：", "{a}有直达火车开往{b}。",
+               "直达火车连接"))
+
+
 def tidy(text: str) -> str:
-    """A space between a node letter and Chinese text; none before full-width punctuation."""
-    return re.sub(r" +(?=[，。？！：；、）”])", "", re.sub(r"(节点 \w)(?=[\u4e00-\u9fff])", r"\1 ", text))
+    """A space between a spaced node name and Chinese text; none before full-width punctuation."""
+    return re.sub(r" +(?=[，。？！：；、）”])", "", re.sub(r"((?:节点|点) [A-Za-z0-9]+)(?=[\u4e00-\u9fff])", r"\1 ", text))
 
 
 def bfs(edges, start):
@@ -54,16 +72,23 @@ def bfs(edges, start):
 
 def generate(rng, cfg: Config):
     n = rng.randint(cfg.min_nodes, cfg.max_nodes)
-    nodes = rng.sample(CITIES, n) if cfg.cities else list("abcdefghijk"[:n])
+    prefix = rng.choice(PREFIXES)
+    if cfg.cities:
+        nodes = rng.sample(CITIES, n)
+    else:
+        first = rng.randint(0, 1)  # numbered from 0 or from 1
+        nodes = list("abcdefghijk"[:n]) if rng.random() < 0.6 else [str(first + i) for i in range(n)]
     pairs = [(a, b) for a in nodes for b in nodes if a != b]
     arcs = sorted(rng.sample(pairs, min(len(pairs), round(n * cfg.edge_factor))), key=lambda e: (nodes.index(e[0]), nodes.index(e[1])))
     edges: dict[str, list[str]] = {}
     for a, b in arcs:
         edges.setdefault(a, []).append(b)
     reach = {v: bfs(edges, v) for v in nodes}
+    city_form = rng.choice(CITY_FORMS)
+    unit = city_form[2] if cfg.cities else "边"
+
     def nm(v):
-        return v if cfg.cities else f"节点 {v}"
-    route = (lambda a, b: f"有从{a}到{b}的直达航线。") if cfg.cities else (lambda a, b: f"节点 {a} 连接到节点 {b}。")
+        return v if cfg.cities else f"{prefix}{v}"
 
     def trace(a, b):
         # Walk the BFS tree back from b to a: the shortest route, as the worked solution shows it.
@@ -88,6 +113,11 @@ def generate(rng, cfg: Config):
         a, b = r.sample(nodes, 2)
         truth = b in reach[a]
         steps = [from_steps(a), f"一条路线是 {trace(a, b)}。" if truth else f"其中不包含{nm(b)}。"]
+        form = r.randrange(3)
+        if form == 1:
+            return yes_no(f"从{nm(a)}出发能否到达{nm(b)}？", truth, steps)
+        if form == 2:
+            return yes_no(f"从{nm(a)}到{nm(b)}是否存在至少一条可能的路线（直接或间接）？", truth, steps)
         return yes_no(f"从{nm(a)}到{nm(b)}是否存在路径？", truth, steps, EXISTS)
 
     def reachable(r):
@@ -116,25 +146,36 @@ def generate(rng, cfg: Config):
             return None
         a, b = r.choice(options)
         d = reach[a][b]
-        return choice(r, f"从{nm(a)}到{nm(b)}最少需要经过几条{'航线' if cfg.cities else '边'}？", str(d), near_numbers(d, (1, -1, 2)),
+        return choice(r, f"从{nm(a)}到{nm(b)}最少需要经过几条{unit}？", str(d), near_numbers(d, (1, -1, 2)),
                       [f"从 {a} 开始按层搜索：距离为 1 的是 {'、'.join(v for v in nodes if reach[a].get(v) == 1)}。",
-                       f"最短路线是 {trace(a, b)}，共 {d} 条{'航线' if cfg.cities else '边'}。"])
+                       f"最短路线是 {trace(a, b)}，共 {d} 条{unit}。"])
 
     subs = ask(rng, cfg, [exists, exists, reachable, sources, shortest])
     for sub in subs:  # "节点 a" sits before Chinese text with a space, before punctuation without one
         sub["question"] = tidy(sub["question"])
         sub["steps"] = [tidy(line) for line in sub["steps"]]
     if cfg.cities:
-        intro = "某航空公司在以下城市之间开通了单向直达航线（只能按给出的方向飞行）："
-    else:
-        intro = "有一个有向图，其中的节点之间通过有方向的边相连。以下是图中节点及其连接情况："
-    return layout(intro, [route(a, b) for a, b in arcs]), subs
+        intro, edge, _ = city_form
+        lines = [edge.format(a=a, b=b) for a, b in arcs]
+    elif rng.random() < 0.5:  # one line per edge
+        intro, edge = rng.choice(GRAPH_INTROS), rng.choice(("{a}连接到{b}。", "有一条从{a}到{b}的边。"))
+        lines = [tidy(edge.format(a=nm(a), b=nm(b))) for a, b in arcs]
+    else:  # one line per node with all its edges
+        intro = rng.choice(GRAPH_INTROS)
+        lines = [tidy(f"从{nm(a)}可以到达{join_names(nm(b) for b in edges[a])}。") for a in nodes if a in edges]
+    return layout(intro, lines), subs
 
 
 def check(record):
     """Transitive closure by Warshall's algorithm and distances by Bellman-Ford relaxation over the parsed edges."""
-    arcs = re.findall(r"节点 (\w) 连接到节点 (\w)。|有从(\w+?)到(\w+?)的直达航线。", record["problem"])
-    arcs = [(m[0] or m[2], m[1] or m[3]) for m in arcs]
+    facts = [NODE_PREFIX.sub("", line).replace(" ", "") for line in re.findall(ITEM + "(.+)$", record["problem"], re.M)]
+    arcs = []
+    for line in facts:
+        if m := (re.fullmatch(r"(\w+?)连接到(\w+?)。", line) or re.fullmatch(r"有一条从(\w+?)到(\w+?)的边。", line)
+                 or re.fullmatch(r"有从(\w+?)到(\w+?)的直达航线。", line) or re.fullmatch(r"(\w+?)有直达火车开往(\w+?)。", line)):
+            arcs.append(m.groups())
+        elif m := re.fullmatch(r"从(\w+?)可以到达(.+?)。", line):
+            arcs += [(m.group(1), b) for b in re.split("[、和]", m.group(2))]
     nodes = sorted({v for e in arcs for v in e})
     reach = {(a, b) for a, b in arcs}
     for k in nodes:
@@ -152,8 +193,8 @@ def check(record):
                     dist[(s, b)] = dist[(s, a)] + 1
     verdicts = []
     for q in record["questions"]:
-        t = question_body(q).replace("节点 ", "").replace(" ", "")
-        if m := re.match(r"从(\w+?)到(\w+?)是否存在路径", t):
+        t = NODE_PREFIX.sub("", question_body(q)).replace(" ", "")
+        if m := (re.match(r"从(\w+?)到(\w+?)是否存在", t) or re.match(r"从(\w+?)出发能否到达(\w+?)？", t)):
             truth = (m.group(1), m.group(2)) in reach
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
         elif m := re.match(r"从(\w+?)出发，可以直接或间接到达", t):

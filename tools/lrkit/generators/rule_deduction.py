@@ -1,4 +1,10 @@
-"""If-then rules over people's traits, closed world: what follows from the facts and what does not."""
+"""If-then rules over people's traits, closed world: what follows from the facts and what does not.
+
+Surface forms, as in the real problems (many are Prolog knowledge bases rendered into Chinese): rules as
+"如果一个人是A的并且是B的，那么他是C的。", "所有既A又B的人都是C的。" or with a variable, "如果X是A的并且X是B的，则X是C的。";
+facts one per line ("张伟是勤奋的。") or one per trait ("勤奋的人有：张伟、王芳。"); facts and rules in one list or in two
+sections; several wordings of the closed-world assumption and of the questions.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import ITEM, layout, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
+from .base import ITEM, layout, numbered, EN_NAMES, ZH_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body, yes_no, yes_no_truth
 
 TRAITS = ["勤奋", "聪明", "成功", "快乐", "健康", "富有", "善良", "受欢迎", "有礼貌", "自信", "勇敢", "细心", "乐观",
           "专注", "幽默", "可靠", "谦虚", "热情"]
@@ -32,8 +38,27 @@ class Config(GenConfig):
         check_range("rule body", self.max_body, 3)
 
 
-def render_rule(body, head) -> str:
+RULE_FORMS = ("person", "all", "variable")
+CLOSED_WORLD = ("（未给出且无法推出的结论一律视为不成立）", "（封闭世界假设：没有给出、也不能推出的都视为不成立）",
+                "（假设没有列出且无法推出的事实都为假）")
+
+
+def render_rule(body, head, form: str = "person") -> str:
+    if form == "all":
+        return ("所有" + (body[0] if len(body) == 1 else "既" + "又".join(body)) + f"的人都是{head}的。")
+    if form == "variable":
+        return "如果" + "并且".join(f"X是{b}的" for b in body) + f"，则X是{head}的。"
     return "如果一个人是" + "的并且是".join(body) + f"的，那么他是{head}的。"
+
+
+def parse_world(text: str):
+    """Facts ``{(person, trait)}`` and rules ``[(body, head)]`` of a rendered problem, in any of its forms."""
+    rules = [(m.group(1).split("的并且是"), m.group(2)) for m in re.finditer(r"如果一个人是(.+?)的，那么他是(\S+?)的。", text)]
+    rules += [(m.group(1).removeprefix("既").split("又"), m.group(2)) for m in re.finditer(r"所有(\S+?)的人都是(\S+?)的。", text)]
+    rules += [(re.findall(r"X是(\S+?)的", m.group(1)), m.group(2)) for m in re.finditer(r"如果(X是.+?)，则X是(\S+?)的。", text)]
+    facts = {(m.group(1), m.group(2)) for m in re.finditer(ITEM + r"(?!如果|所有)(\S+?)是(\S+?)的。$", text, re.M)}
+    facts |= {(p, m.group(1)) for m in re.finditer(ITEM + r"(\S+?)的人有：(.+?)。$", text, re.M) for p in m.group(2).split("、")}
+    return facts, rules
 
 
 def forward_chain(names, facts, rules):
@@ -53,6 +78,7 @@ def forward_chain(names, facts, rules):
 
 
 def generate(rng, cfg: Config):
+    form = rng.choice(RULE_FORMS)
     names = rng.sample(ZH_NAMES if rng.random() < 0.5 else EN_NAMES, cfg.people)
     traits = rng.sample(TRAITS, cfg.base_traits + cfg.derived_traits)
     base, derived = traits[: cfg.base_traits], traits[cfg.base_traits:]
@@ -79,7 +105,7 @@ def generate(rng, cfg: Config):
         if (p, t) in why:
             for b in why[(p, t)]:
                 explain(p, b, out)
-            line = f"由规则“{render_rule(why[(p, t)], t)}”，{p}是{t}的。"
+            line = f"由规则“{render_rule(why[(p, t)], t, form)}”，{p}是{t}的。"
         else:
             line = f"已知{p}是{t}的。"
         if line not in out:
@@ -93,7 +119,7 @@ def generate(rng, cfg: Config):
         for body, head in rules:
             if head == t:
                 missing = [b for b in body if (p, b) not in known]
-                lines.append(f"规则“{render_rule(body, head)}”不适用：{p}不是{missing[0]}的。")
+                lines.append(f"规则“{render_rule(body, head, form)}”不适用：{p}不是{missing[0]}的。")
         return lines + [f"所以无法推出{p}是{t}的，按封闭世界假设，{p}不是{t}的。"]
 
     def steps_for(p, t):
@@ -106,7 +132,8 @@ def generate(rng, cfg: Config):
         if not pairs:
             return None
         p, t = r.choice(pairs)
-        return yes_no(f"根据以上信息，{p}是{t}的吗？", (p, t) in known, steps_for(p, t))
+        text = r.choice((f"根据以上信息，{p}是{t}的吗？", f"{p}是{t}的吗？", f"能否推出{p}是{t}的？"))
+        return yes_no(text, (p, t) in known, steps_for(p, t))
 
     def who(r):
         t = r.choice(derived)
@@ -116,7 +143,7 @@ def generate(rng, cfg: Config):
             return None
         p = r.choice(yes)
         wrong = r.sample(no, len(no))
-        return choice(r, f"下列哪个人是{t}的？", p, wrong, steps_for(p, t) + [refute(q, t)[-1] for q in wrong[:3]])
+        return choice(r, r.choice((f"下列哪个人是{t}的？", f"谁是{t}的？")), p, wrong, steps_for(p, t) + [refute(q, t)[-1] for q in wrong[:3]])
 
     def trait_of(r):
         p = r.choice(names)
@@ -128,17 +155,25 @@ def generate(rng, cfg: Config):
         return choice(r, f"根据以上信息，可以推出{p}具有下列哪个特点？", f"{t}的", [f"{x}的" for x in r.sample(no, len(no))], steps_for(p, t))
 
     subs = ask(rng, cfg, [is_trait, is_trait, who, trait_of])
-    lines = [f"{p}是{t}的。" for p, t in facts] + [render_rule(b, h) for b, h in rules]
-    intro = f"有{len(names)}个人：{'、'.join(names)}。已知以下事实和规则（未给出且无法推出的结论一律视为不成立）："
-    text = layout(intro, lines)
+    if rng.random() < 0.6:
+        fact_lines = [f"{p}是{t}的。" for p, t in facts]
+    else:  # one line per trait, naming everyone who has it
+        fact_lines = [f"{t}的人有：{'、'.join(p for p in names if (p, t) in facts)}。" for t in base
+                      if any((p, t) in facts for p in names)]
+    rule_lines = [render_rule(b, h, form) for b, h in rules]
+    people = f"有{len(names)}个人：{'、'.join(names)}。"
+    closed = rng.choice(CLOSED_WORLD)
+    if rng.random() < 0.5:
+        text = layout(f"{people}已知以下事实和规则{closed}：", fact_lines + rule_lines)
+    else:  # facts and rules in two sections
+        text = layout(f"{people}以下是已知的事实：", fact_lines, f"以下是已知的规则{closed}：\n\n{numbered(rule_lines)}\n\n"
+                      "根据以上信息，回答以下选择题：")
     return text, subs
 
 
 def check(record):
     """Backward chaining over the rendered facts and rules (goal-directed, unlike the generator's fixpoint)."""
-    text = record["problem"]
-    rules = [(m.group(1).split("的并且是"), m.group(2)) for m in re.finditer(r"如果一个人是(.+?)的，那么他是(\S+?)的。", text)]
-    facts = {(m.group(1), m.group(2)) for m in re.finditer(ITEM + r"(?!如果)(\S+?)是(\S+?)的。$", text, re.M)}
+    facts, rules = parse_world(record["problem"])
 
     def prove(p, t):
         return (p, t) in facts or any(h == t and all(prove(p, b) for b in body) for body, h in rules)
@@ -146,10 +181,10 @@ def check(record):
     verdicts = []
     for q in record["questions"]:
         t = question_body(q)
-        if m := re.match(r"根据以上信息，(\S+?)是(\S+?)的吗？", t):
+        if m := re.match(r"(?:根据以上信息，)?(\S+?)是(\S+?)的吗？", t) or re.match(r"能否推出(\S+?)是(\S+?)的？", t):
             truth = prove(m.group(1), m.group(2))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
-        elif m := re.match(r"下列哪个人是(\S+?)的？", t):
+        elif m := re.match(r"(?:下列哪个人|谁)是(\S+?)的？", t):
             verdicts.append([prove(o, m.group(1)) for o in q["options"]])
         elif m := re.match(r"根据以上信息，可以推出(\S+?)具有", t):
             verdicts.append([prove(m.group(1), o[:-1]) for o in q["options"]])
