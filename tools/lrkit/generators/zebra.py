@@ -1,12 +1,16 @@
-"""Assignment puzzles: ranks, colours and pets matched to people by clues with exactly one solution."""
+"""Assignment puzzles: ranks, colours and pets matched to people by clues with exactly one solution.
+
+Two surface forms, as in the real problems: a race (names, ranks, clothes' colours, pets) or, in
+:mod:`zebra_houses`, houses in a row (nationalities, house colours, pets: "英国人住在红色的房子里。").
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import permutations, product
 from typing import ClassVar
 
+from . import zebra_houses
 from .base import ITEM, layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body
 
 RANKS = ["第一名", "第二名", "第三名", "第四名"]
@@ -61,13 +65,13 @@ def who(attr, value):
     return {"rank": f"{value}的人", "color": f"穿{value}衣服的人", "pet": f"养{value}的人"}[attr]
 
 
-def worlds(names, attrs):
-    keys = list(attrs)
-    for combo in product(*(permutations(attrs[k]) for k in keys)):
-        yield {p: {k: combo[j][i] for j, k in enumerate(keys)} for i, p in enumerate(names)}
+worlds = zebra_houses.worlds
 
 
 def generate(rng, cfg: Config):
+    if rng.random() < 0.5:
+        intro, clues, makers = zebra_houses.generate(rng, cfg)
+        return layout(intro, clues, "根据以上线索，回答以下选择题："), ask(rng, cfg, makers)
     n = cfg.people
     names = rng.sample(EN_NAMES, n)
     attrs = {"rank": RANKS[:n], "color": rng.sample(COLORS, n)}
@@ -118,6 +122,8 @@ def generate(rng, cfg: Config):
 def check(record):
     """Brute force: every assignment of the parsed values, filtered by clues re-read from the text."""
     text = record["problem"]
+    if "国家的人有：" in text:
+        return zebra_houses.check(record)
     head, body = text.split("已知：", 1)
     names = re.search(r"^(.+?) \d+ 人", head, re.M).group(1).split("、")
     n = len(names)
@@ -138,9 +144,7 @@ def check(record):
         else:
             key = next(v for v in words if v in line.split("的人")[0])
             tests.append(lambda s, k=key, a=words[value], v=value: all(s[p][a] == v for p in s if k in s[p].values()))
-    keys = list(attrs)
-    found = [w for w in ({p: {k: combo[j][i] for j, k in enumerate(keys)} for i, p in enumerate(names)}
-                         for combo in product(*(permutations(attrs[k]) for k in keys))) if all(t(w) for t in tests)]
+    found = [w for w in worlds(names, attrs) if all(t(w) for t in tests)]
     assert len(found) == 1, f"{len(found)} solutions"
     sol = found[0]
     verdicts = []
