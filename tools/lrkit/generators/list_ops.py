@@ -1,4 +1,8 @@
-"""List operations on two given lists: reverse, k-th element, de-duplicate, delete, merge, intersect, sort..."""
+"""List operations on two given lists: reverse, k-th element, de-duplicate, delete, merge, intersect, sort...
+
+A second surface form, as in many real problems, is in :mod:`list_functions`: one function or Prolog predicate
+described step by step, with an input list per sub-question (integer levels only).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from . import list_functions
 from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 YES_NOT = ("是", "不是")
@@ -45,6 +50,9 @@ def drop_every(items, k):
 
 
 def generate(rng, cfg: Config):
+    if not cfg.letters and rng.random() < 0.5:
+        text, makers = list_functions.generate(rng, cfg)
+        return text, ask(rng, cfg, makers)
     pool = list(LETTER_POOL) if cfg.letters else list(range(1, cfg.max_value + 1))
     small = rng.sample(pool, max(4, min(len(pool), cfg.max_len - 1)))  # a small pool makes repeats likely
     lists = {"列表1": [rng.choice(small) for _ in range(rng.randint(cfg.min_len, cfg.max_len))],
@@ -177,6 +185,8 @@ def generate(rng, cfg: Config):
 
 def check(record):
     """Re-derive each answer from the rendered lists with independent implementations."""
+    if "列表1：" not in record["problem"]:
+        return list_functions.check(record)
     lists = {m.group(1): parse_list(m.group(2)) for m in re.finditer(r"(列表\d)：(\[.*?\])", record["problem"])}
     a, b = lists["列表1"], lists["列表2"]
     verdicts = []
