@@ -13,7 +13,7 @@ from lrkit.report import classify_family
 # of a family's templates or of its world model changes it. When that change is meant (new surface forms change the
 # data legitimately), update the hash here in the same commit and say why in its message.
 PINNED = 200
-PINNED_SHA256 = "cb857305fa1a4246d47be5f49f52eaad2db6f79e35d0a0a49aa00eaef05754c7"
+PINNED_SHA256 = "465e8e877e731a24f3f7c1ceef06878c7fd845f2e516582f94441c848ce4619b"
 
 
 def dataset_hash(n: int, seed: int = 0) -> str:

@@ -67,7 +67,7 @@ def university(rng, cfg: Config):
             return None
         p = r.choice(yes)
         c = next(c for c in takes[s] if teacher[c] == p)
-        return choice(r, f"下列哪位{title}是{s}{pupil}的任课老师？", p, r.sample(no, len(no)),
+        return choice(r, f"哪位{title}是{s}{pupil}的任课老师？", p, r.sample(no, len(no)),
                       [f"{s}{pupil}参加的课程有：{'、'.join(takes[s])}。", f"{c}由{p}{title}讲授。",
                        f"其余选项的{title}讲授的课程{s}{pupil}都没有参加。"])
 
@@ -91,7 +91,7 @@ def university(rng, cfg: Config):
         if not yes or not no:
             return None
         s = r.choice(yes)
-        return choice(r, f"下列哪位同学上过{p}{title}的课？", s, r.sample(no, len(no)),
+        return choice(r, f"哪位同学上过{p}{title}的课？", s, r.sample(no, len(no)),
                       [f"{p}{title}讲授：{'、'.join(teaches[p])}。",
                        f"{s}{pupil}参加了其中的 {'、'.join(c for c in takes[s] if teacher[c] == p)}。"])
 
@@ -169,14 +169,14 @@ def check(record):
     verdicts = []
     for q in record["questions"]:
         t = question_body(q)
-        if m := re.match(r"下列哪位(?:教授|老师)是(\w+?)(?:同学)?的任课老师", t):
+        if m := re.match(r"哪位(?:教授|老师)是(\w+?)(?:同学)?的任课老师", t):
             verdicts.append([(o, m.group(1)) in joined for o in q["options"]])
         elif m := re.match(r"参加(\w+)课程的学生有几人", t):
             verdicts.append([o == str(sum(1 for _, c in take_rows if c == m.group(1))) for o in q["options"]])
         elif m := re.match(r"(\w+?)(?:同学)?是否参加了(\w+?)(?:教授|老师)", t):
             truth = (m.group(2), m.group(1)) in joined
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
-        elif m := re.match(r"下列哪位同学上过(\w+?)(?:教授|老师)的课", t):
+        elif m := re.match(r"哪位同学上过(\w+?)(?:教授|老师)的课", t):
             verdicts.append([(m.group(1), o) in joined for o in q["options"]])
         else:
             raise ValueError(f"unknown lookup question: {t}")

@@ -105,13 +105,13 @@ def web(rng, cfg: Config):
         y = r.choice(eats[x])
         wrong = [z for z in sorted(food[x], key=order.get) if z not in eats[x]] + [z for z in r.sample(everyone, len(everyone)) if z not in eats[x] and z != x]
         steps = [f"线索中{x}直接吃的是：{'、'.join(eats[x])}。", "间接的食物（食物的食物）不算直接吃。"]
-        return choice(r, f"下列哪种生物是{x}直接吃的？", y, wrong, steps)
+        return choice(r, f"哪种生物是{x}直接吃的？", y, wrong, steps)
 
     def top_q(r):
         x = r.choice(tops)
         steps = [f"逐个检查每种动物有没有被别的生物吃：{'、'.join(f'{a}被{eaters[a][0]}吃' for a in animals if eaters[a])}。",
                  f"没有被任何生物吃的动物是：{'、'.join(tops)}。"]
-        return choice(r, "下列哪种动物是顶级掠食者？", x, [a for a in r.sample(animals, len(animals)) if a not in tops], steps)
+        return choice(r, "哪种动物是顶级掠食者？", x, [a for a in r.sample(animals, len(animals)) if a not in tops], steps)
 
     def herbivore_q(r):
         if not herbivores:
@@ -119,7 +119,7 @@ def web(rng, cfg: Config):
         x = r.choice(herbivores)
         steps = [f"植物是：{'、'.join(plants)}。", f"只吃植物的动物是：{'、'.join(herbivores)}。"]
         wrong = [a for a in r.sample(animals, len(animals)) if a not in herbivores]
-        return choice(r, "下列哪种动物是食草动物？", x, wrong, steps)
+        return choice(r, "哪种动物是食草动物？", x, wrong, steps)
 
     def count_q(r):
         y = r.choice(everyone)
@@ -157,7 +157,7 @@ def digest(rng, cfg: Config):
         x = chain[i]
         y = r.choice(chain[:i])
         steps = [f"{x}正在消化：{'、'.join(chain[:i][::-1])}；它自己和吃掉它的动物都不算。"]
-        return choice(r, f"下列哪种动物正在被{x}消化？", y, chain[i:][::-1], steps)
+        return choice(r, f"哪种动物正在被{x}消化？", y, chain[i:][::-1], steps)
 
     return text, ask(rng, cfg, [digesting_q, digesting_q, which_q])
 
@@ -186,7 +186,7 @@ def check(record):
             t = question_body(q)
             if m := re.match(r"(\S+?)是否正在消化(\S+?)？", t):
                 verdicts.append([yes_no_truth(o, digesting(m.group(1), m.group(2))) for o in q["options"]])
-            elif m := re.match(r"下列哪种动物正在被(\S+?)消化", t):
+            elif m := re.match(r"哪种动物正在被(\S+?)消化", t):
                 verdicts.append([digesting(m.group(1), o) for o in q["options"]])
             else:
                 raise ValueError(f"unknown digestion question: {t}")
@@ -207,11 +207,11 @@ def check(record):
         t = question_body(q)
         if m := re.match(r"(\S+?)是否直接或间接地以(\S+?)为食", t):
             verdicts.append([yes_no_truth(o, m.group(1) in predators(m.group(2))) for o in q["options"]])
-        elif m := re.match(r"下列哪种生物是(\S+?)直接吃的", t):
+        elif m := re.match(r"哪种生物是(\S+?)直接吃的", t):
             verdicts.append([(m.group(1), o) in meals for o in q["options"]])
-        elif t.startswith("下列哪种动物是顶级掠食者"):
+        elif t.startswith("哪种动物是顶级掠食者"):
             verdicts.append([o in animals and not any(z == o for _, z in meals) for o in q["options"]])
-        elif t.startswith("下列哪种动物是食草动物"):
+        elif t.startswith("哪种动物是食草动物"):
             verdicts.append([o in animals and all(z in plants for x, z in meals if x == o) for o in q["options"]])
         elif m := re.match(r"一共有几种动物直接或间接地以(\S+?)为食", t):
             verdicts.append([o == str(len(predators(m.group(1)))) for o in q["options"]])

@@ -127,7 +127,7 @@ def generate(rng, cfg: Config):
         if not yes or not no:
             return None
         b = r.choice(yes)
-        return choice(r, f"从{nm(a)}出发，可以直接或间接到达下列哪个{'城市' if cfg.cities else '节点'}？", b, r.sample(no, len(no)),
+        return choice(r, f"从{nm(a)}出发，可以直接或间接到达哪个{'城市' if cfg.cities else '节点'}？", b, r.sample(no, len(no)),
                       [from_steps(a), f"选项中只有 {b} 在其中，路线为 {trace(a, b)}。"])
 
     def sources(r):
@@ -137,7 +137,7 @@ def generate(rng, cfg: Config):
         if not yes or not no:
             return None
         a = r.choice(yes)
-        return choice(r, f"下列哪个{'城市' if cfg.cities else '节点'}可以直接或间接到达{nm(b)}？", a, r.sample(no, len(no)),
+        return choice(r, f"哪个{'城市' if cfg.cities else '节点'}可以直接或间接到达{nm(b)}？", a, r.sample(no, len(no)),
                       [f"逐个检查各选项出发能到达的{'城市' if cfg.cities else '节点'}。", f"{a} 可以到达 {b}：{trace(a, b)}；其余选项都到不了 {b}。"])
 
     def shortest(r):

@@ -1,9 +1,9 @@
 """Family trees: parents and genders stated, grandparents, siblings, uncles, aunts and cousins derived.
 
 Surface forms, as in the real problems: one fact per parent and child or one per parent naming all children
-("玛丽是詹妮和比尔的母亲。"); sexes as two lists or one line per person; the terms defined as a list or as rules
-among the facts ("叔叔关系定义为：如果一个人是另一个人的父亲的兄弟。"); Latin names set off by spaces or not; and five
-question forms (下列哪个人是/谁是 B 的…？, B 的…是谁？, A 是谁的…？, A 是 B 的…吗？, A 是不是 B 的…？).
+("玛丽是詹妮和比尔的母亲。"); sexes as two lists or one line per person; the terms defined as a list, as rules
+among the facts ("叔叔关系定义为：如果一个人是另一个人的父亲的兄弟。") or not at all (their common meaning); Latin names set off by spaces or not; and five
+question forms (哪个人是/谁是 B 的…？, B 的…是谁？, A 是谁的…？, A 是 B 的…吗？, A 是否是/是不是 B 的…？).
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def generate(rng, cfg: Config):
         wrong = [x for x in people if x != b and not holds[rel](x, b)]
         wrong = r.sample(wrong, len(wrong))
         wrong.sort(key=lambda x: not fits_sex(rel, x))  # near misses first: people of the sex the term needs
-        text = r.choice([f"下列哪个人是{b}的{rel}？", f"谁是{b}的{rel}？", f"{b}的{rel}是谁？"])
+        text = r.choice([f"哪个人是{b}的{rel}？", f"谁是{b}的{rel}？", f"{b}的{rel}是谁？"])
         return choice(r, text, a, wrong, steps(rel, a, b))
 
     def whose(r):
@@ -180,8 +180,11 @@ def generate(rng, cfg: Config):
             return None
         rel = r.choice(usable)
         a, b = r.choice(pairs[rel])
-        if r.random() < 0.3:
+        form = r.randrange(3)
+        if form == 0:
             return yes_no(f"{a}是不是{b}的{rel}？", want, steps(rel, a, b), labels=("是", "不是"))
+        if form == 1:
+            return yes_no(f"{a}是否是{b}的{rel}？", want, steps(rel, a, b))
         return yes_no(f"{a}是{b}的{rel}吗？", want, steps(rel, a, b))
 
     facts = []
@@ -200,12 +203,12 @@ def generate(rng, cfg: Config):
     by_person = rng.random() < 0.4
     if not by_person:
         facts += [men_line, women_line]
-    as_rules = rng.random() < 0.4
-    if as_rules:
+    definitions = rng.choice(("list", "rules", "none"))  # most real problems leave the common terms undefined
+    outro = "根据以上信息，回答以下选择题："
+    if definitions == "rules":
         facts += RULES
-        outro = "根据以上信息，回答以下选择题："
-    else:
-        outro = "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n根据以上信息，回答以下选择题："
+    elif definitions == "list":
+        outro = "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n" + outro
     if by_person:
         sexes = "\n".join(f"- {p}是{'男性' if male[p] else '女性'}。" for p in people)
         outro = f"以下是已知的家庭成员性别：\n\n{sexes}\n\n{outro}"
@@ -250,11 +253,12 @@ def check(record):
     verdicts = []
     for q in record["questions"]:
         t = unspaced(question_body(q))
-        if m := re.match(rf"(?:下列哪个人|谁)是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)的({terms})是谁？", t):
+        if m := re.match(rf"(?:哪个人|谁)是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)的({terms})是谁？", t):
             verdicts.append([holds(m.group(2), o, m.group(1)) for o in q["options"]])
         elif m := re.match(rf"(\S+?)是谁的({terms})？", t):
             verdicts.append([holds(m.group(2), m.group(1), o) for o in q["options"]])
-        elif m := re.match(rf"(\S+?)是不是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)是(\S+?)的({terms})吗？", t):
+        elif m := (re.match(rf"(\S+?)是不是(\S+?)的({terms})？", t) or re.match(rf"(\S+?)是否是(\S+?)的({terms})？", t)
+                   or re.match(rf"(\S+?)是(\S+?)的({terms})吗？", t)):
             truth = holds(m.group(3), m.group(1), m.group(2))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
         else:

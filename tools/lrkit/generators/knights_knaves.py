@@ -1,8 +1,8 @@
 """Truth-tellers and liars: each person makes one statement; exactly one assignment is consistent.
 
 Surface forms, as in the real problems: three vocabularies (诚实的人/说谎者, 骑士/无赖 and 说真话的人/说谎的人) with
-their own island story, statements in Chinese or ASCII quotes, and five question forms (是…还是…？, 下列哪个人是…？,
-…一共有几个？, 下列哪项描述是正确的？ over statements, …是…吗？).
+their own island story, statements in Chinese or ASCII quotes, and five question forms (是…还是…？, 哪个人是…？,
+…一共有几个？, 哪项描述是正确的？ over statements, …是…吗？).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def generate(rng, cfg: Config):
         no = [p for p in names if honest[p] != want]
         if not yes or not no:
             return None
-        return choice(r, f"下列哪个人是{kinds[0] if want else kinds[1]}？", r.choice(yes), r.sample(no, len(no)), steps)
+        return choice(r, f"哪个人是{kinds[0] if want else kinds[1]}？", r.choice(yes), r.sample(no, len(no)), steps)
 
     def count_q(r):
         k = sum(honest.values())
@@ -100,7 +100,7 @@ def generate(rng, cfg: Config):
     def which_q(r):
         true = [f"{p}是{kinds[0] if honest[p] else kinds[1]}。" for p in names]
         false = [f"{p}是{kinds[1] if honest[p] else kinds[0]}。" for p in names]
-        return choice(r, "下列哪项描述是正确的？", r.choice(true), r.sample(false, len(false)), steps)
+        return choice(r, "哪项描述是正确的？", r.choice(true), r.sample(false, len(false)), steps)
 
     def is_q(r):
         p = r.choice(names)
@@ -144,11 +144,11 @@ def check(record):
         t = question_body(q)
         if m := re.match(rf"(\w+)是{honest_word}还是{liar_word}？", t):
             verdicts.append([o == (honest_word if honest[m.group(1)] else liar_word) for o in q["options"]])
-        elif m := re.match(rf"下列哪个人是({kinds})？", t):
+        elif m := re.match(rf"哪个人是({kinds})？", t):
             verdicts.append([honest[o] == (m.group(1) == honest_word) for o in q["options"]])
         elif t.startswith(f"{honest_word}一共有几个"):
             verdicts.append([o == str(sum(honest.values())) for o in q["options"]])
-        elif t == "下列哪项描述是正确的？":
+        elif t == "哪项描述是正确的？":
             claims = [re.fullmatch(rf"(\w+)是({kinds})。", o).groups() for o in q["options"]]
             verdicts.append([honest[p] == (k == honest_word) for p, k in claims])
         elif m := re.match(rf"(\w+)是({kinds})吗？", t):

@@ -132,7 +132,7 @@ def generate(rng, cfg: Config):
         if not pairs:
             return None
         p, t = r.choice(pairs)
-        text = r.choice((f"根据以上信息，{p}是{t}的吗？", f"{p}是{t}的吗？", f"能否推出{p}是{t}的？"))
+        text = r.choice((f"根据以上信息，{p}是{t}的吗？", f"{p}是{t}的吗？", f"能否推出{p}是{t}的？", f"{p}是否是{t}的？"))
         return yes_no(text, (p, t) in known, steps_for(p, t))
 
     def who(r):
@@ -143,7 +143,7 @@ def generate(rng, cfg: Config):
             return None
         p = r.choice(yes)
         wrong = r.sample(no, len(no))
-        return choice(r, r.choice((f"下列哪个人是{t}的？", f"谁是{t}的？")), p, wrong, steps_for(p, t) + [refute(q, t)[-1] for q in wrong[:3]])
+        return choice(r, r.choice((f"哪个人是{t}的？", f"谁是{t}的？")), p, wrong, steps_for(p, t) + [refute(q, t)[-1] for q in wrong[:3]])
 
     def trait_of(r):
         p = r.choice(names)
@@ -152,7 +152,7 @@ def generate(rng, cfg: Config):
         if not yes or len(no) < 1:
             return None
         t = r.choice(yes)
-        return choice(r, f"根据以上信息，可以推出{p}具有下列哪个特点？", f"{t}的", [f"{x}的" for x in r.sample(no, len(no))], steps_for(p, t))
+        return choice(r, f"根据以上信息，可以推出{p}具有哪个特点？", f"{t}的", [f"{x}的" for x in r.sample(no, len(no))], steps_for(p, t))
 
     subs = ask(rng, cfg, [is_trait, is_trait, who, trait_of])
     if rng.random() < 0.6:
@@ -181,10 +181,11 @@ def check(record):
     verdicts = []
     for q in record["questions"]:
         t = question_body(q)
-        if m := re.match(r"(?:根据以上信息，)?(\S+?)是(\S+?)的吗？", t) or re.match(r"能否推出(\S+?)是(\S+?)的？", t):
+        if m := (re.match(r"(?:根据以上信息，)?(\S+?)是(\S+?)的吗？", t) or re.match(r"能否推出(\S+?)是(\S+?)的？", t)
+                 or re.match(r"(\S+?)是否是(\S+?)的？", t)):
             truth = prove(m.group(1), m.group(2))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
-        elif m := re.match(r"(?:下列哪个人|谁)是(\S+?)的？", t):
+        elif m := re.match(r"(?:哪个人|谁)是(\S+?)的？", t):
             verdicts.append([prove(o, m.group(1)) for o in q["options"]])
         elif m := re.match(r"根据以上信息，可以推出(\S+?)具有", t):
             verdicts.append([prove(m.group(1), o[:-1]) for o in q["options"]])

@@ -206,7 +206,7 @@ def river(rng, cfg: Config):
                 wrong.append(" -> ".join(render_step(person, k, c) for k, c in enumerate(alt)))
         right = " -> ".join(render_step(person, k, c) for k, c in enumerate(plan))
         steps = search + ["其余选项在某一步会留下会互相吃的组合、运了不在身边的东西，或最后没有全部到达右岸。"]
-        return choice(r, f"下列哪个方案能让{person}把所有东西安全地运到右岸？", right, wrong, steps)
+        return choice(r, f"哪个方案能让{person}把所有东西安全地运到右岸？", right, wrong, steps)
 
     text = layout(f"一位{person}要带着{'、'.join(items)}渡河。条件如下：", rules)
     return text, ask(rng, cfg, [feasible_q, fewest_q, first_q, plan_q])

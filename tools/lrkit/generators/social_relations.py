@@ -76,7 +76,7 @@ def generate(rng, cfg: Config):
         if not yes or not no:
             return None
         p = r.choice(yes)
-        return choice(r, f"{j}{verb}下列哪个人？", p, r.sample(no, len(no)), steps(j, p, verb))
+        return choice(r, f"{j}{verb}哪个人？", p, r.sample(no, len(no)), steps(j, p, verb))
 
     def does(r):
         # Aim at a yes or a no with equal odds: a verb drawn blindly is mostly the judge's other verb (always 否).
@@ -112,7 +112,7 @@ def check(record):
         t = question_body(q)
         if m := re.match(r"谁(喜欢|讨厌)(\w+)？", t):
             verdicts.append([feels(o, m.group(2), m.group(1)) for o in q["options"]])
-        elif m := re.match(r"(\w+?)(喜欢|讨厌)下列哪个人？", t):
+        elif m := re.match(r"(\w+?)(喜欢|讨厌)哪个人？", t):
             verdicts.append([feels(m.group(1), o, m.group(2)) for o in q["options"]])
         elif m := re.match(r"(\w+?)(喜欢|讨厌)(\w+)吗？", t):
             truth = feels(m.group(1), m.group(3), m.group(2))

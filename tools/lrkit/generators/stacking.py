@@ -86,7 +86,7 @@ def blocks(rng, cfg: Config):
         wrong = [x for x in r.sample(names, len(names)) if x not in right and x != b]
         if not wrong:
             return None
-        return choice(r, f"下列哪个积木在 {b} 的右边？", r.choice(right), wrong,
+        return choice(r, f"哪个积木在 {b} 的右边？", r.choice(right), wrong,
                       [see, f"{b}在第 {where[b][0] + 1} 摞，右边各摞的积木是：{'、'.join(right)}。"])
 
     text = layout(f"桌子上有 {len(names)} 块积木，分成 {len(stacks)} 摞从左到右排成一排。已知：", facts,
@@ -177,7 +177,7 @@ def check(record):
                 b = m.group(1)
                 n = sum(bottom(x) == bottom(b) and level(x) > level(b) for x in names | {b})
                 verdicts.append([o == str(n) for o in q["options"]])
-            elif m := re.match(r"下列哪个积木在 (\S+) 的右边", t):
+            elif m := re.match(r"哪个积木在 (\S+) 的右边", t):
                 verdicts.append([col(o) > col(m.group(1)) for o in q["options"]])
             else:
                 raise ValueError(f"unknown stacking question: {t}")

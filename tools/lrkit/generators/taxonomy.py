@@ -78,7 +78,7 @@ def generate(rng, cfg: Config):
             return None
         f = r.choice(has[s])
         owner = next(g for g in ancestors(s) if features.get(g) == f)
-        return choice(r, f"根据以上信息，{s}具有下列哪个特征？", f, r.sample(no, len(no)),
+        return choice(r, f"根据以上信息，{s}具有哪个特征？", f, r.sample(no, len(no)),
                       [chain(s), f"所有{owner}都{f}，{s}是一种{owner}，所以{s}{f}。"])
 
     def member(r):
@@ -88,7 +88,7 @@ def generate(rng, cfg: Config):
         if not yes or not no:
             return None
         s = r.choice(yes)
-        return choice(r, f"下列哪种动物属于{g}？", s, r.sample(no, len(no)), [chain(s), f"其余选项的上级分类中都没有{g}。"])
+        return choice(r, f"哪种动物属于{g}？", s, r.sample(no, len(no)), [chain(s), f"其余选项的上级分类中都没有{g}。"])
 
     facts = [f"{c}是一种{PARENT[c]}。" for c in classes + families + species]
     rng.shuffle(facts)
@@ -123,7 +123,7 @@ def check(record):
         elif m := re.match(r"根据以上信息，(\S+?)具有", t):
             owned = {feats[g] for g in supers(m.group(1)) if g in feats}
             verdicts.append([o in owned for o in q["options"]])
-        elif m := re.match(r"下列哪种动物属于(\S+?)？", t):
+        elif m := re.match(r"哪种动物属于(\S+?)？", t):
             verdicts.append([m.group(1) in supers(o) for o in q["options"]])
         else:
             raise ValueError(f"unknown taxonomy question: {t}")
