@@ -71,25 +71,31 @@ def generate(rng, cfg):
     steps = ["逐条使用线索排除不可能的安排，只剩下一种情况：" + "；".join(
         f"{p}住在{sol[p]['house']}，房子是{sol[p]['color']}的" + (f"，养{sol[p]['pet']}" if cfg.pets else "") for p in order) + "。"]
 
+    def outsiders(pool, present):
+        """Values that are not in this puzzle: false options when it has fewer than four of its own (as in the real data)."""
+        return [v for v in pool if v not in present]
+
     def pet_owner(r):
         a = r.choice(attrs["pet"])
         p = next(x for x in people if sol[x]["pet"] == a)
-        return choice(r, r.choice((f"谁养{a}？", f"谁养着{a}？")), p, r.sample(people, n), steps + [f"所以养{a}的是{p}。"])
+        return choice(r, r.choice((f"谁养{a}？", f"谁养着{a}？")), p, r.sample(people, n) + outsiders(NATIONS, people),
+                      steps + [f"所以养{a}的是{p}。"])
 
     def house_of(r):
         p = r.choice(people)
-        return choice(r, f"{p}住在哪个房子里？", sol[p]["house"], r.sample(attrs["house"], n),
+        return choice(r, f"{p}住在哪个房子里？", sol[p]["house"], r.sample(attrs["house"], n) + outsiders(HOUSES, attrs["house"]),
                       steps + [f"所以{p}住在{sol[p]['house']}。"])
 
     def color_of(r):
         p = r.choice(people)
-        return choice(r, f"{p}的房子是什么颜色的？", sol[p]["color"], r.sample(attrs["color"], n),
+        return choice(r, f"{p}的房子是什么颜色的？", sol[p]["color"], r.sample(attrs["color"], n) + outsiders(HOUSE_COLORS, attrs["color"]),
                       steps + [f"所以{p}的房子是{sol[p]['color']}的。"])
 
     def dweller(r):
         c = r.choice(attrs["color"])
         p = next(x for x in people if sol[x]["color"] == c)
-        return choice(r, f"住在{c}房子里的是谁？", p, r.sample(people, n), steps + [f"所以住在{c}房子里的是{p}。"])
+        return choice(r, f"住在{c}房子里的是谁？", p, r.sample(people, n) + outsiders(NATIONS, people),
+                      steps + [f"所以住在{c}房子里的是{p}。"])
 
     intro = rng.choice(INTROS).format(n=n) + f"国家的人有：{'、'.join(sorted(people))}；房子的颜色有：{'、'.join(sorted(attrs['color']))}"
     intro += (f"；宠物有：{'、'.join(sorted(attrs['pet']))}" if cfg.pets else "") + "。以下是已知的线索："
@@ -127,13 +133,13 @@ def check(record):
     for q in record["questions"]:
         t = question_body(q)
         if m := re.fullmatch(r"谁养(?:着)?(\w+)？", t):
-            verdicts.append([sol[o]["pet"] == m.group(1) for o in q["options"]])
+            verdicts.append([o in sol and sol[o]["pet"] == m.group(1) for o in q["options"]])
         elif m := re.fullmatch(r"(\w+?)住在哪个房子里？", t):
             verdicts.append([sol[m.group(1)]["house"] == o for o in q["options"]])
         elif m := re.fullmatch(r"(\w+?)的房子是什么颜色的？", t):
             verdicts.append([sol[m.group(1)]["color"] == o for o in q["options"]])
         elif m := re.fullmatch(r"住在(\w+?)房子里的是谁？", t):
-            verdicts.append([sol[o]["color"] == m.group(1) for o in q["options"]])
+            verdicts.append([o in sol and sol[o]["color"] == m.group(1) for o in q["options"]])
         else:
             raise ValueError(f"unknown zebra question: {t}")
     return verdicts
