@@ -235,6 +235,7 @@ def test_kinship_terms_follow_side_and_sex(by_family):
         for p, cs, role in re.findall(ITEM + r"(\S+?)是(\S+?)的(父亲|母亲)。$", text, re.M):
             for c in re.split("[、和]", cs):
                 (father if role == "父亲" else mother)[c] = p
+        men |= set(father.values())  # a father's sex is not stated again
         children = {}
         for c, p in list(father.items()) + list(mother.items()):
             children.setdefault(p, set()).add(c)

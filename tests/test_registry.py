@@ -13,7 +13,7 @@ from lrkit.report import classify_family
 # of a family's templates or of its world model changes it. When that change is meant (new surface forms change the
 # data legitimately), update the hash here in the same commit and say why in its message.
 PINNED = 200
-PINNED_SHA256 = "e549f8651ac27a2f4ee013af558aabf8b2d9547b9f289731efb560138884a688"
+PINNED_SHA256 = "705a6f9e4d9100dd367da34c11479381fadd8f222b9854828027c8b9302be079"
 
 
 def dataset_hash(n: int, seed: int = 0) -> str:

@@ -49,6 +49,8 @@ FORMS = {
         "facts per person": r"\n(?:\d+\.|-) (?!如果|所有)\S+?是\S+?的。", "two sections": r"以下是已知的规则",
         "能否推出": r"能否推出", "是否是": r"是否是", "谁是": r"谁是", "吗": r"的吗？",
     },
+    "taxonomy": {"是一种": r"是一种\S+?。\n", "属于": r"(?:\d+\.|-) \S+?属于\S+?。", "继承自": r"继承自",
+                 "是否属于": r"是否属于", "子类": r"哪一项描述是正确的"},
     "zebra": {"houses in a row": r"国家的人有：", "race": r"参加了一场比赛", "谁养": r"谁养", "住在哪个房子里": r"住在哪个房子里"},
     "list_ops": {
         "two lists": r"列表1：", "evens": r"evens\(L, R\)", "reverse": r"reverse\(L, R\)", "add_all": r"add_all\(L, \d+, R\)",

@@ -1,7 +1,8 @@
 """Family trees: parents and genders stated, grandparents, siblings, uncles, aunts and cousins derived.
 
 Surface forms, as in the real problems: one fact per parent and child or one per parent naming all children
-("玛丽是詹妮和比尔的母亲。"); sexes as two lists or one line per person; the terms defined as a list, as rules
+("玛丽是詹妮和比尔的母亲。"); the sexes of the childless as two lists or one line per person (a parent's follows
+from 父亲/母亲); the terms defined as a list, as rules
 among the facts ("叔叔关系定义为：如果一个人是另一个人的父亲的兄弟。") or not at all (their common meaning); Latin names set off by spaces or not; and five
 question forms (哪个人是/谁是 B 的…？, B 的…是谁？, A 是谁的…？, A 是 B 的…吗？, A 是否是/是不是 B 的…？).
 """
@@ -198,11 +199,13 @@ def generate(rng, cfg: Config):
                 kids.setdefault(p, []).append(child)
         facts += [f"{p}是{join_names(cs)}的{'父亲' if male[p] else '母亲'}。" for p, cs in kids.items()]
     rng.shuffle(facts)
-    men_line, women_line = ("男性有：" + "、".join(p for p in people if male[p]) + "。",
-                            "女性有：" + "、".join(p for p in people if not male[p]) + "。")
+    # Parents' sexes follow from 父亲/母亲; only the others' are stated (as the real problems do), as two lists or
+    # one line per person.
+    unstated = [p for p in people if not any(p in pair for pair in parents.values())]
     by_person = rng.random() < 0.4
     if not by_person:
-        facts += [men_line, women_line]
+        facts += ["男性有：" + ("、".join(p for p in unstated if male[p]) or "无") + "。",
+                  "女性有：" + ("、".join(p for p in unstated if not male[p]) or "无") + "。"]
     definitions = rng.choice(("list", "rules", "none"))  # most real problems leave the common terms undefined
     outro = "根据以上信息，回答以下选择题："
     if definitions == "rules":
@@ -210,11 +213,11 @@ def generate(rng, cfg: Config):
     elif definitions == "list":
         outro = "关系的定义如下：\n\n" + "\n".join(f"- {d}" for d in DEFINITIONS) + "\n\n" + outro
     if by_person:
-        sexes = "\n".join(f"- {p}是{'男性' if male[p] else '女性'}。" for p in people)
+        sexes = "\n".join(f"- {p}是{'男性' if male[p] else '女性'}。" for p in unstated)
         outro = f"以下是已知的家庭成员性别：\n\n{sexes}\n\n{outro}"
     text = layout(rng.choice(INTROS), facts, outro)
     subs = ask(rng, cfg, [who, who, whose, is_rel])
-    if rng.random() < 0.5:  # Latin names set off by spaces, as in about half of the real problems that use them
+    if rng.random() < 0.7:  # Latin names set off by spaces, as in most real problems that use them
         text = spaced(text)
         for sub in subs:
             sub["question"] = spaced(sub["question"])
@@ -233,6 +236,7 @@ def check(record):
         men = set(m.group(1).split("、"))
     else:
         men = set(re.findall(r"^- (\S+?)是男性。$", text, re.M))
+    men |= {p for p, _ in father}
     sib = {(x, y) for p, x in parent for q, y in parent if p == q and x != y}
 
     def compose(first, then):

@@ -1,4 +1,9 @@
-"""Is-a hierarchies with inherited features: what a species is, which features it inherits."""
+"""Is-a hierarchies with inherited features: what a species is, which features it inherits.
+
+Surface forms, as in the real problems: the is-a link as "X是一种Y。", "X属于Y。" or, as a class hierarchy,
+"X继承自Y。" (with its own story); yes/no questions as "X是一种Y吗？" or "X是否属于Y？"; and
+"以下哪一项描述是正确的？" over statements "X是Y的子类。".
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,10 @@ TREE = {
 FEATURES = {"哺乳动物": "有毛发", "鸟类": "有羽毛", "鱼类": "用鳃呼吸", "猫科动物": "有可以伸缩的爪子",
             "犬科动物": "嗅觉灵敏", "猛禽": "有钩状的喙", "鸣禽": "善于鸣叫", "软骨鱼": "骨骼由软骨构成", "动物": "需要进食"}
 PARENT = {c: p for p, cs in TREE.items() for c in cs}
+# (is-a sentence, intro) pairs.
+LINKS = (("{a}是一种{b}。", "在一个动物分类体系中，已知以下分类关系和特征（“是一种”关系可以传递，下级分类具有上级分类的全部特征）："),
+         ("{a}属于{b}。", "在给定的知识库中，定义了一些动物之间的分类关系和特征（属于关系可以传递，下级具有上级的全部特征）。以下是这些关系："),
+         ("{a}继承自{b}。", "有一个类继承系统，其中类与类之间存在继承关系，子类继承父类的全部特征（继承关系可以传递）。已知以下继承关系和特征："))
 
 
 @dataclass
@@ -69,7 +78,16 @@ def generate(rng, cfg: Config):
         if not cands:
             return None
         g = r.choice(cands)
-        return yes_no(f"{s}是一种{g}吗？", want, [chain(s), f"所以{s}{'是' if want else '不是'}一种{g}。"])
+        text = r.choice((f"{s}是一种{g}吗？", f"{s}是否属于{g}？"))
+        return yes_no(text, want, [chain(s), f"所以{s}{'是' if want else '不是'}一种{g}。"])
+
+    def subclass(r):
+        s = r.choice(species)
+        up = ancestors(s)
+        g = r.choice(up)
+        wrong = [f"{g}是{s}的子类。"] + [f"{s}是{x}的子类。" for x in groups if x not in up and x != s]
+        return choice(r, "以下哪一项描述是正确的？", f"{s}是{g}的子类。", r.sample(wrong, len(wrong)),
+                      [chain(s), f"所以{s}是{g}的子类，而不是反过来。"])
 
     def feature(r):
         s = r.choice(species)
@@ -90,18 +108,18 @@ def generate(rng, cfg: Config):
         s = r.choice(yes)
         return choice(r, f"哪种动物属于{g}？", s, r.sample(no, len(no)), [chain(s), f"其余选项的上级分类中都没有{g}。"])
 
-    facts = [f"{c}是一种{PARENT[c]}。" for c in classes + families + species]
+    link, intro = rng.choice(LINKS)
+    facts = [link.format(a=c, b=PARENT[c]) for c in classes + families + species]
     rng.shuffle(facts)
     facts += [f"所有{g}都{f}。" for g, f in features.items()]
-    text = layout("在一个动物分类体系中，已知以下分类关系和特征（“是一种”关系可以传递，下级分类具有上级分类的全部特征）：", facts)
-    return text, ask(rng, cfg, [is_a, is_a, feature, member])
+    return layout(intro, facts), ask(rng, cfg, [is_a, is_a, feature, member, subclass])
 
 
 def check(record):
     """Depth-first search upward over the parsed is-a facts; features collected along the way."""
     text = record["problem"]
     up: dict[str, list[str]] = {}
-    for a, b in re.findall(ITEM + r"(\S+?)是一种(\S+?)。$", text, re.M):
+    for a, b in re.findall(ITEM + r"(\S+?)(?:是一种|属于|继承自)(\S+?)。$", text, re.M):
         up.setdefault(a, []).append(b)
     feats = dict(re.findall(ITEM + r"所有(\S+?)都(\S+?)。$", text, re.M))
 
@@ -117,7 +135,7 @@ def check(record):
     verdicts = []
     for q in record["questions"]:
         t = question_body(q)
-        if m := re.match(r"(\S+?)是一种(\S+?)吗？", t):
+        if m := re.match(r"(\S+?)是一种(\S+?)吗？", t) or re.match(r"(\S+?)是否属于(\S+?)？", t):
             truth = m.group(2) in supers(m.group(1))
             verdicts.append([yes_no_truth(o, truth) for o in q["options"]])
         elif m := re.match(r"根据以上信息，(\S+?)具有", t):
@@ -125,6 +143,9 @@ def check(record):
             verdicts.append([o in owned for o in q["options"]])
         elif m := re.match(r"哪种动物属于(\S+?)？", t):
             verdicts.append([m.group(1) in supers(o) for o in q["options"]])
+        elif t == "以下哪一项描述是正确的？":
+            pairs = [re.fullmatch(r"(\S+?)是(\S+?)的子类。", o).groups() for o in q["options"]]
+            verdicts.append([b in supers(a) for a, b in pairs])
         else:
             raise ValueError(f"unknown taxonomy question: {t}")
     return verdicts
