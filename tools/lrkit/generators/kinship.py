@@ -170,12 +170,18 @@ def generate(rng, cfg: Config):
         wrong = [x for x in people if x != a and not holds[rel](a, x)]
         return choice(r, f"{a}是谁的{rel}？", b, r.sample(wrong, len(wrong)), steps(rel, a, b))
 
+    # (term, truth) -> the pairs asked about: only people of the sex the term needs (never "is a woman someone's 叔叔?").
+    by_truth: dict[tuple[str, bool], list] = {}
+    for rel in RELATIONS:
+        for a in people:
+            for b in people:
+                if a != b and fits_sex(rel, a):
+                    by_truth.setdefault((rel, holds[rel](a, b)), []).append((a, b))
+
     def is_rel(r):
         want = r.random() < 0.5
-        # Only people of the sex the term needs are asked about (never "is a woman someone's 叔叔?"); the term is
-        # drawn among those with such a pair, so that a wanted 是 is not lost to an empty term.
-        pairs = {rel: [(a, b) for a in people for b in people if a != b and fits_sex(rel, a) and holds[rel](a, b) == want]
-                 for rel in RELATIONS}
+        # The term is drawn among those with such a pair, so that a wanted 是 is not lost to an empty term.
+        pairs = {rel: by_truth.get((rel, want), []) for rel in RELATIONS}
         usable = [rel for rel in RELATIONS if pairs[rel]]
         if not usable:
             return None
