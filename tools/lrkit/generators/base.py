@@ -145,6 +145,15 @@ def join_names(names) -> str:
     return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
 
 
+def dedup(items) -> list:
+    """``items`` without repeats, each kept where it first occurs (written out: checkers use ``dict.fromkeys``)."""
+    out = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
+
+
 def fmt_list(items) -> str:
     return "[" + ", ".join(str(x) for x in items) + "]"
 

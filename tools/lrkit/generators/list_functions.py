@@ -10,15 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .base import choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
-
-
-def _dedup(xs):
-    out = []
-    for x in xs:
-        if x not in out:
-            out.append(x)
-    return out
+from .base import choice, dedup, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 
 def _insertion_sort(xs):
@@ -51,7 +43,7 @@ OPERATIONS = {
               "list", lambda xs, k: [x + k for x in xs]),
     "dedup": ("有一个函数 dedup(L, R)，它删除列表 L 中的重复元素，只保留每个元素第一次出现的位置，得到列表 R。以下是它的逻辑：",
               ["如果列表为空，则返回空列表。", "否则，如果第一个元素在前面已经出现过，就跳过它；否则把它保留在结果中。", "继续处理其余的元素。"],
-              "list", lambda xs, k: _dedup(xs)),
+              "list", lambda xs, k: dedup(xs)),
     "sort": ("有一个插入排序的过程，它把列表中的元素按从小到大的顺序排列（重复元素都保留）。以下是该过程的描述：",
              ["空列表已经排好序。", "对于列表 [H|T]，先把 T 排好序，再把 H 插入到第一个比它大的元素前面。"],
              "list", lambda xs, k: _insertion_sort(xs)),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from . import list_functions
-from .base import Family, register, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
+from .base import dedup, Family, register, GenConfig, ask, check_range, choice, fmt_list, near_lists, near_numbers, parse_list, question_body, yes_no, yes_no_truth
 
 YES_NOT = ("是", "不是")
 LETTER_POOL = "abcdefghmnpxyz"
@@ -35,14 +35,6 @@ class Config(GenConfig):
         check_range("list length", self.min_len, self.max_len, minimum=3)
         if self.max_value < 5:
             raise ValueError("max_value must be at least 5")
-
-
-def dedup(items):
-    out = []
-    for x in items:
-        if x not in out:
-            out.append(x)
-    return out
 
 
 def drop_every(items, k):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from . import zebra_houses
+from .assignment import pick_clues, random_solution, worlds
 from .base import ITEM, layout, EN_NAMES, Family, register, GenConfig, ask, check_range, choice, question_body
 
 RANKS = ["第一名", "第二名", "第三名", "第四名"]
@@ -65,7 +66,6 @@ def who(attr, value):
     return {"rank": f"{value}的人", "color": f"穿{value}衣服的人", "pet": f"养{value}的人"}[attr]
 
 
-worlds = zebra_houses.worlds
 
 
 def generate(rng, cfg: Config):
@@ -77,19 +77,8 @@ def generate(rng, cfg: Config):
     attrs = {"rank": RANKS[:n], "color": rng.sample(COLORS, n)}
     if cfg.pets:
         attrs["pet"] = rng.sample(PETS, n)
-    shuffled = {k: rng.sample(v, n) for k, v in attrs.items()}
-    sol = {p: {k: shuffled[k][i] for k in attrs} for i, p in enumerate(names)}
-    pool = clue_pool(sol, names, attrs)
-    rng.shuffle(pool)
-    alive = list(worlds(names, attrs))
-    clues = []
-    for text, test in pool:
-        kept = [w for w in alive if test(w)]
-        if len(kept) < len(alive):
-            clues.append(text)
-            alive = kept
-            if len(alive) == 1:
-                break
+    sol = random_solution(rng, names, attrs)
+    clues = pick_clues(rng, clue_pool(sol, names, attrs), names, attrs)
     order = sorted(names, key=lambda p: RANKS.index(sol[p]["rank"]))
     summary = "；".join(f"{p}{'，'.join(verb(a, sol[p][a]) for a in attrs)}" for p in order)
     steps = [f"逐条使用线索排除不可能的安排，只剩下一种情况：{summary}。"]

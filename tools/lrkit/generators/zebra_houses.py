@@ -9,8 +9,7 @@ lines with its own patterns and brute-forces every assignment.
 from __future__ import annotations
 
 import re
-from itertools import permutations, product
-
+from .assignment import pick_clues, random_solution, worlds
 from .base import ITEM, choice, question_body
 
 NATIONS = ["英国人", "西班牙人", "日本人", "法国人", "挪威人"]
@@ -19,12 +18,6 @@ HOUSE_COLORS = ["红色", "蓝色", "绿色", "黄色", "白色"]
 HOUSE_PETS = ["斑马", "狗", "蜗牛", "狐狸", "马"]
 INTROS = ("有{n}个房子排成一排，每个房子的颜色不同，住着来自不同国家的人。",
           "一条街上有{n}个房子从左到右排成一排。每个房子里住着一个不同国家的人，房子颜色各不相同。")
-
-
-def worlds(people, attrs):
-    keys = list(attrs)
-    for combo in product(*(permutations(attrs[k]) for k in keys)):
-        yield {p: {k: combo[j][i] for j, k in enumerate(keys)} for i, p in enumerate(people)}
 
 
 def clue_pool(sol, people, attrs):
@@ -54,19 +47,8 @@ def generate(rng, cfg):
     attrs = {"house": HOUSES[:n], "color": rng.sample(HOUSE_COLORS, n)}
     if cfg.pets:
         attrs["pet"] = rng.sample(HOUSE_PETS, n)
-    shuffled = {k: rng.sample(v, n) for k, v in attrs.items()}
-    sol = {p: {k: shuffled[k][i] for k in attrs} for i, p in enumerate(people)}
-    pool = clue_pool(sol, people, attrs)
-    rng.shuffle(pool)
-    alive = list(worlds(people, attrs))
-    clues = []
-    for text, test in pool:
-        kept = [w for w in alive if test(w)]
-        if len(kept) < len(alive):
-            clues.append(text)
-            alive = kept
-            if len(alive) == 1:
-                break
+    sol = random_solution(rng, people, attrs)
+    clues = pick_clues(rng, clue_pool(sol, people, attrs), people, attrs)
     order = sorted(people, key=lambda p: HOUSES.index(sol[p]["house"]))
     steps = ["逐条使用线索排除不可能的安排，只剩下一种情况：" + "；".join(
         f"{p}住在{sol[p]['house']}，房子是{sol[p]['color']}的" + (f"，养{sol[p]['pet']}" if cfg.pets else "") for p in order) + "。"]
