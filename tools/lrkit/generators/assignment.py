@@ -14,6 +14,7 @@ def worlds(people, attrs):
 
 
 def random_solution(rng, people, attrs):
+    """A random assignment: each attribute's values shuffled over the people."""
     n = len(people)
     shuffled = {k: rng.sample(v, n) for k, v in attrs.items()}
     return {p: {k: shuffled[k][i] for k in attrs} for i, p in enumerate(people)}

@@ -106,21 +106,12 @@ def check(record):
     """Recognise the operation by its description, then recompute each sub-question's answer independently."""
     text = record["problem"]
     k = int(m.group(1)) if (m := re.search(r"add_all\(L, (\d+), R\)", text)) else 0
-    if "evens(L, R)" in text:
-        run = lambda xs: [x for x in xs if x & 1 == 0]  # noqa: E731
-    elif "reverse(L, R)" in text:
-        run = lambda xs: xs[::-1]  # noqa: E731
-    elif "add_all(L, " in text:
-        run = lambda xs: [x + k for x in xs]  # noqa: E731
-    elif "dedup(L, R)" in text:
-        run = lambda xs: list(dict.fromkeys(xs))  # noqa: E731
-    elif "插入排序" in text:
-        run = sorted
-    elif "max_list(L, M)" in text:
-        run = max
-    elif "last(L, X)" in text:
-        run = lambda xs: xs[len(xs) - 1]  # noqa: E731
-    else:
+    # The checker's own implementations, keyed by a word only that operation's description contains.
+    recompute = (("evens(L, R)", lambda xs: [x for x in xs if x & 1 == 0]), ("reverse(L, R)", lambda xs: xs[::-1]),
+                 ("add_all(L, ", lambda xs: [x + k for x in xs]), ("dedup(L, R)", lambda xs: list(dict.fromkeys(xs))),
+                 ("插入排序", sorted), ("max_list(L, M)", max), ("last(L, X)", lambda xs: xs[len(xs) - 1]))
+    run = next((f for marker, f in recompute if marker in text), None)
+    if run is None:
         raise ValueError("unknown list function")
     verdicts = []
     for q in record["questions"]:
