@@ -14,10 +14,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-
-from lrkit.generators.registry import FAMILIES, generate  # noqa: E402
-from lrkit.records import write_jsonl  # noqa: E402
+from lrkit.generators.registry import FAMILIES, generate
+from lrkit.records import write_jsonl
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_llm_client.py [--requests 2000] [--concurrency 64] [--latency 1.0] [--provider openai]
 
-Starts tools/lrkit/llm/fakeserver.py in its own process (no faults, every reply after --latency
+Starts lrkit-fakeserver (lrkit.llm.fakeserver) in its own process (no faults, every reply after --latency
 seconds), then runs --requests distinct prompts through the same path the tools use (run_jobs:
 cache, journal, retries, progress) with --concurrency in flight. Prints requests/s and the resident
 memory sampled through the run; with 1 s latency and 64 in flight the ceiling is 64 requests/s.
@@ -19,11 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tools"))
-
-from lrkit.llm.config import LLMConfig  # noqa: E402
-from lrkit.llm.runner import Job, Outcome, run_jobs  # noqa: E402
+from lrkit.llm.config import LLMConfig
+from lrkit.llm.runner import Job, Outcome, run_jobs
 
 
 def rss_mb() -> float:
@@ -41,7 +38,7 @@ def main() -> None:
     parser.add_argument("--provider", choices=("openai", "anthropic"), default="openai")
     args = parser.parse_args()
 
-    server = subprocess.Popen([sys.executable, str(REPO / "tools/lrkit/llm/fakeserver.py"), "--latency", str(args.latency),
+    server = subprocess.Popen([str(Path(sys.executable).parent / "lrkit-fakeserver"), "--latency", str(args.latency),
                                "--malformed", "0"], stdout=subprocess.PIPE, text=True)
     url = server.stdout.readline().split()[-1]
     samples: list[tuple[float, int, float]] = []

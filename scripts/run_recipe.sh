@@ -19,7 +19,7 @@
 #   DEEPSPEED=FILE     a DeepSpeed config: configs/deepspeed/ds_z2_config.json (LoRA: replicated weights, sharded
 #                      optimizer), ds_z3_config.json (72B QLoRA: weights sharded too), ds_z3_offload_config.json
 #                      (DeepSpeed is not in requirements.txt: pip install deepspeed on the GPU machine) []
-#   FSDP=1             FSDP through accelerate (configs/deepspeed/fsdp_config.yaml) instead of torchrun []
+#   FSDP=1             FSDP through accelerate (configs/accelerate/fsdp_config.yaml) instead of torchrun []
 #   NNODES, NODE_RANK, MASTER_ADDR, MASTER_PORT   several machines (LLaMA-Factory reads them)
 # e.g. NPROC_PER_NODE=2 DEEPSPEED=configs/deepspeed/ds_z2_config.json bash scripts/run_lora_7b.sh
 # Predict, merge and submission run in one process (predict_with_generate under torchrun would shard the
@@ -59,7 +59,7 @@ $PY tools/validate.py "$DATA"
 step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
   $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
 [[ "$TEST" != "$WORK/test.jsonl" ]] || step "test-format file (validation without answers)" "$TEST" "$WORK/val.jsonl" -- \
-  env PYTHONPATH=tools $PY -c "$STRIP_ANSWERS" "$WORK/val.jsonl" "$TEST"
+  $PY tools/strip_answers.py "$WORK/val.jsonl" "$TEST"
 # Exports always run (seconds): data/sft/ is shared by every WORK, so it must follow this run's split.
 echo "[$TAG] export Alpaca and register $TRAIN_SET, $VAL_SET in $DATASET_DIR/dataset_info.json"
 for split in train val; do
@@ -83,9 +83,9 @@ FINAL=$SAVE/merged; KIND=merged; PRODUCT="adapter $SAVE/sft | merged model $SAVE
 train=($LF train "configs/$RECIPE.yaml")
 train_inputs=("configs/$RECIPE.yaml" "${exports[@]}" "$MODEL" ${DEEPSPEED:+"$DEEPSPEED"})
 if [[ -n "${FSDP:-}" ]]; then
-  train=(accelerate launch --config_file configs/deepspeed/fsdp_config.yaml --num_processes "$NPROC_PER_NODE"
+  train=(accelerate launch --config_file configs/accelerate/fsdp_config.yaml --num_processes "$NPROC_PER_NODE"
          -m llamafactory.launcher "configs/$RECIPE.yaml")
-  train_inputs+=(configs/deepspeed/fsdp_config.yaml)
+  train_inputs+=(configs/accelerate/fsdp_config.yaml)
 elif (( NPROC_PER_NODE > 1 )); then
   train=(env FORCE_TORCHRUN=1 NPROC_PER_NODE="$NPROC_PER_NODE" "${train[@]}")  # on the command line: in the stamp
 fi

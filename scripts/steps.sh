@@ -189,13 +189,3 @@ teed() { # teed LOGFILE command...: show the output and keep it in LOGFILE, whic
   mkdir -p "$(dirname "$log")"
   "$@" 2>&1 | tee "$log.part" && mv "$log.part" "$log"
 }
-
-# A test-format copy of a labelled file: every sub-question's answer removed.
-STRIP_ANSWERS='import sys
-from lrkit.records import load_problems, write_jsonl
-records = load_problems(sys.argv[1])
-for record in records:
-    for question in record["questions"]:
-        question.pop("answer", None)
-write_jsonl(sys.argv[2], records)
-print(f"{sys.argv[1]}: {len(records)} problems, answers removed -> {sys.argv[2]}")'

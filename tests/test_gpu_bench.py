@@ -8,14 +8,12 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import FIXTURES, REPO
 
-GPU = REPO / "benchmarks" / "gpu"
-sys.path.insert(0, str(GPU))
+from lrkit.benchplan import run_argv
+from lrkit.throughput import non_embedding_params, rates, scaling
 
-from bench import run_argv, scaling  # noqa: E402
-from bench_metrics import non_embedding_params, rates  # noqa: E402
+GPU = REPO / "benchmarks" / "gpu"
 
 QWEN2_7B = json.loads((GPU / "model_configs" / "qwen2-7b-instruct.json").read_text())
 

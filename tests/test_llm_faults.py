@@ -15,12 +15,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from contextlib import contextmanager
 
 import pytest
 from conftest import FIXTURES, REPO, TOOLS, run_tool
 
-FAKESERVER = TOOLS / "lrkit" / "llm" / "fakeserver.py"
+FAKESERVER = Path(sys.executable).parent / "lrkit-fakeserver"  # pyproject.toml [project.scripts]
 FAULTS = ["--p429", "0.1", "--p500", "0.1", "--pslow", "0.04", "--ptruncate", "0.06", "--pnonjson", "0.06",
           "--slow", "3", "--retry-after", "1"]
 SECRET = "sk-test-secret-never-on-disk"
@@ -28,7 +29,7 @@ SECRET = "sk-test-secret-never-on-disk"
 
 @contextmanager
 def fake_server(*extra):
-    proc = subprocess.Popen([sys.executable, str(FAKESERVER), *FAULTS, *extra], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([str(FAKESERVER), *FAULTS, *extra], stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()  # the server prints its address once listening
         assert line.startswith("listening on "), line

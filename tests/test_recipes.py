@@ -141,7 +141,7 @@ def test_deepspeed_configs_load(stage):
         config = json.loads(path.read_text(encoding="utf-8"))
         assert config["zero_optimization"]["stage"] == stage
         assert config["train_micro_batch_size_per_gpu"] == "auto", "the recipe's batch size must rule"
-    fsdp = yaml.safe_load((REPO / "configs" / "deepspeed" / "fsdp_config.yaml").read_text(encoding="utf-8"))
+    fsdp = yaml.safe_load((REPO / "configs" / "accelerate" / "fsdp_config.yaml").read_text(encoding="utf-8"))
     assert fsdp["distributed_type"] == "FSDP"
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lrkit import REPO_ROOT
 from lrkit.cli import run
 from lrkit.models import CACHE, REGISTRY, assemble, convert, fetch, get_entry, load_registry, split
 
@@ -54,7 +53,7 @@ def main() -> int:
     if args.gguf_only:
         print(gguf)
         return 0
-    out = Path(args.out) if args.out else REPO_ROOT / entry.out
+    out = Path(args.out) if args.out else Path(entry.out)
     convert(entry, gguf, out)
     print(f"{entry.name}: {out} (template {entry.template})")
     return 0

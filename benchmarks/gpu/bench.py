@@ -1,4 +1,4 @@
-"""Run a benchmark plan: write its random-weight model once, then time each run through train_timed.py.
+"""Run a benchmark plan: write its random-weight model once, then time each run through benchmarks/train_timed.py.
 
 Usage: python benchmarks/gpu/bench.py PLAN.yaml --work /tmp/bench --results OUT.json [--budget-s 500]
                                       [--set key=value ...] [--model-set key=value ...] [--only NAME ...]
@@ -26,29 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
+
+from lrkit import cli
+from lrkit.benchplan import Deadline, load_plan, run_argv, run_logged, timed_train_command
+from lrkit.throughput import scaling
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from lrkit import cli  # noqa: E402
-from lrkit.cli import read_yaml_mapping  # noqa: E402
-from lrkit.records import DataError  # noqa: E402
-
-
-def load_plan(path: Path) -> dict:
-    """The plan, with every run's required keys checked: a bad plan is one FILE: message, not a traceback."""
-    plan = read_yaml_mapping(path, "plan settings", required=("model", "tokenizer", "runs"))
-    if not isinstance(plan["runs"], list):
-        raise DataError(f"{path}: runs: expected a list")
-    for i, entry in enumerate(plan["runs"]):
-        if not isinstance(entry, dict):
-            raise DataError(f"{path}: runs[{i}]: expected a mapping")
-        missing = [key for key in ("name", "recipe", "warmup", "steps") if key not in entry]
-        if missing:
-            raise DataError(f"{path}: runs[{i}]: missing {', '.join(missing)}")
-    return plan
 
 
 def model_dirs(plan: dict, work: Path, model_set: list[str]) -> Path:
@@ -68,30 +52,6 @@ def model_dirs(plan: dict, work: Path, model_set: list[str]) -> Path:
     return out
 
 
-def run_argv(plan: dict, run: dict, model: Path, work: Path, extra: list[str]) -> list[str]:
-    layers = run.get("layers")
-    path = model.with_name(f"{model.name}-L{layers}") if layers and layers != plan["model"].get("layers") else model
-    overrides = {
-        "model_name_or_path": str(path),
-        "output_dir": str(work / "runs" / run["name"]),
-        "max_steps": run["warmup"] + run["steps"],
-        **plan.get("common", {}),
-        **run.get("set", {}),
-    }
-    return [run["recipe"], *(f"{k}={_cli(v)}" for k, v in overrides.items()), *extra]
-
-
-def _cli(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    text = str(value)
-    if isinstance(value, str) and yaml.safe_load(text) != value:  # "no" would reach OmegaConf as False
-        return f"'{text}'"
-    return text
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("plan", type=Path)
@@ -104,7 +64,8 @@ def main() -> int:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    plan = load_plan(args.plan)
+    deadline = Deadline(args.budget_s)
+    plan = load_plan(args.plan, ("model", "tokenizer", "runs"), "runs", ("name", "recipe", "warmup", "steps"))
     work = args.work / args.plan.stem
     model = model_dirs(plan, work, args.model_set)
     print(f"[bench] model ready after {time.perf_counter() - start:.0f} s: {model}", flush=True)
@@ -113,37 +74,28 @@ def main() -> int:
     for run in plan["runs"]:
         if args.only and run["name"] not in args.only:
             continue
-        left = args.budget_s - (time.perf_counter() - start)
-        if left < run.get("expect_s", 60):
-            print(f"[bench] skip {run['name']}: {left:.0f} s left of the budget", flush=True)
+        if late := deadline.too_late(run):
+            print(f"[bench] skip {run['name']}: {late} of the budget", flush=True)
             results["runs"].append({"name": run["name"], "lever": run.get("lever", ""), "skipped": "time budget"})
             continue
         argv = run_argv(plan, run, model, work, args.set)
         metrics = work / "runs" / f"{run['name']}.json"
         log = work / "runs" / f"{run['name']}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
         metrics.unlink(missing_ok=True)
-        timed = [str(HERE / "train_timed.py"), "--metrics", str(metrics), "--warmup", str(run["warmup"]), *argv]
+        log.unlink(missing_ok=True)
         nproc = int(run.get("nproc", 1))
-        launch = ["-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "--master_port",
-                  str(29500 + len(results["runs"]))] if nproc > 1 else []
-        cmd = [sys.executable, *launch, *timed]
+        cmd = timed_train_command(argv, metrics, run["warmup"], nproc=nproc, port=29500 + len(results["runs"]))
         shown = f"FORCE_TORCHRUN=1 NPROC_PER_NODE={nproc} " if nproc > 1 else ""
         print(f"[bench] {run['name']}: {shown}llamafactory-cli train {shlex.join(argv)}", flush=True)
         env = dict(os.environ)
         if nproc == 1:  # one process on a machine of several GPUs: LLaMA-Factory refuses to start without torchrun
             env.setdefault("CUDA_VISIBLE_DEVICES", "0")
-        with log.open("w") as out:
-            try:
-                code = subprocess.run(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                      timeout=max(left, 30)).returncode
-            except subprocess.TimeoutExpired:
-                code = "timeout"
+        code = run_logged(cmd, log, timeout=max(deadline.left(), 30), env=env)
         entry = {"name": run["name"], "lever": run.get("lever", ""), "exit": code,
                  "command": shown + "llamafactory-cli train " + shlex.join(argv)}
         if metrics.exists():
             measured = json.loads(metrics.read_text())
-            entry.update({k: v for k, v in measured.items() if k not in ("recipe", "argv")})
+            entry.update({k: v for k, v in measured.items() if k not in ("recipe", "argv", "max_steps", "stopped_at_step", "train")})
             entry.update(scaling(run, entry, results["runs"]))
         else:
             entry["error"] = f"no metrics (exit {code}: killed, e.g. host out of memory, or past the budget): see the log"
@@ -156,19 +108,6 @@ def main() -> int:
     for entry in results["runs"]:
         print(summary_line(entry))
     return 0
-
-
-def scaling(run: dict, entry: dict, done: list[dict]) -> dict:
-    """Scaling efficiency against an earlier run of the plan: tokens/s ÷ (GPUs × its tokens/s, per GPU)."""
-    base = next((r for r in done if r["name"] == run.get("scaling_vs")), None)
-    if not base or not base.get("tokens_per_s") or not entry.get("tokens_per_s"):
-        return {}
-    ratio = entry.get("gpus", 1) / base.get("gpus", 1)
-    out = {"scaling_vs": base["name"], "speedup": round(entry["tokens_per_s"] / base["tokens_per_s"], 3)}
-    out["scaling_efficiency"] = round(out["speedup"] / ratio, 3)
-    if entry.get("tokens_per_s_steady") and base.get("tokens_per_s_steady"):
-        out["scaling_efficiency_steady"] = round(entry["tokens_per_s_steady"] / base["tokens_per_s_steady"] / ratio, 3)
-    return out
 
 
 def summary_line(entry: dict) -> str:

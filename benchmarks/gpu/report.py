@@ -1,7 +1,7 @@
-"""Merge the device's plan results into benchmarks/results_gpu_train.json and print the README's tables.
+"""Merge the device's plan results into benchmarks/gpu/results_train.json and print the README's tables.
 
 Usage: python benchmarks/gpu/report.py results_plan_lora_7b.json results_plan_qlora_32b.json
-       python benchmarks/gpu/report.py                   (tables again, from benchmarks/results_gpu_train.json)
+       python benchmarks/gpu/report.py                   (tables again, from benchmarks/gpu/results_train.json)
 
 Rates are re-derived from each run's raw step log (bench_metrics.rates), so a change of definition needs no
 device time. QLoRA 32B: a straight line through the base recipe's peak memory at 4, 8 and 16 layers (least
@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import yaml
 
-from bench_metrics import PEAK_FLOPS, non_embedding_params, rates
+from lrkit import cli
+from lrkit.records import DataError
+from lrkit.throughput import PEAK_FLOPS, non_embedding_params, rates
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
 
-from lrkit import cli  # noqa: E402
-from lrkit.records import DataError  # noqa: E402
-RESULTS = ROOT / "benchmarks" / "results_gpu_train.json"
+RESULTS = ROOT / "benchmarks" / "gpu" / "results_train.json"
 FULL_LAYERS = 64
 CARD_24GB_GIB = 24.0  # a "24 GB" card (RTX 3090/4090, A10) has 24 GiB = 24,576 MiB
 

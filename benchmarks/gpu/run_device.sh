@@ -10,6 +10,8 @@ if [[ ! -f /tmp/site/.done ]]; then
   for wheel in .whl/*.whl; do python3 -m zipfile -e "$wheel" /tmp/site; done
   touch /tmp/site/.done
 fi
+# lrkit as pip would install it (the device has no build backend), fresh each call: the code may have changed
+rm -rf /tmp/site/lrkit && cp -r tools/lrkit /tmp/site/lrkit
 export PYTHONPATH=/tmp/site:$PWD/.whl/bnb DISABLE_VERSION_CHECK=1 HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
 export TOKENIZERS_PARALLELISM=false
 plan=$1; shift

@@ -31,11 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
+from lrkit.report import classify_family
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(REPO / "tools"))
-
-from lrkit.report import classify_family  # noqa: E402
 
 
 def text_of(record: dict) -> str:

@@ -2,10 +2,9 @@
 
 Every tool in ``tools/`` is a thin command line over this package: schema and
 JSONL IO (``records``), prompt rendering (``prompts``), answer extraction and
-metrics (``answers``, ``metrics``). Tools put ``tools/`` on ``sys.path`` simply
-by living there; tests do it through ``pytest.ini``.
+metrics (``answers``, ``metrics``). It is installed (editable) by ``scripts/setup.sh``
+from ``pyproject.toml``.
+
+Repository files the package reads by default (``prompts/``, ``configs/``, ``.cache/``) are named
+relative to the working folder, which is the repository root, as for LLaMA-Factory's ``dataset_dir: .``.
 """
-
-from pathlib import Path
-
-REPO_ROOT = Path(__file__).resolve().parents[2]

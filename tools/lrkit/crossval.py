@@ -29,7 +29,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import REPO_ROOT
 from .alpaca import alpaca_records, register
 from .cli import read_yaml_mapping
 from .metrics import answer_map, score
@@ -38,7 +37,7 @@ from .records import DataError, load_problems, write_json, write_jsonl
 from .report import classify_family
 from .splitting import assign_folds
 
-TOOLS = REPO_ROOT / "tools"
+TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _run(cmd: list[str], log: Path, what: str) -> float:
     with open(log, "w", encoding="utf-8") as f:
         f.write("$ " + shlex.join(cmd) + "\n")
         f.flush()
-        code = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=env).returncode
+        code = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
     if code != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
         raise DataError(f"{what} failed (exit {code}); last lines of {log}:\n    " + "\n    ".join(tail))

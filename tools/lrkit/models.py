@@ -22,11 +22,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import REPO_ROOT
 from .records import DataError
 
-REGISTRY = REPO_ROOT / "configs" / "models" / "registry.yaml"
-CACHE = REPO_ROOT / ".cache" / "models"
+REGISTRY = Path("configs/models/registry.yaml")
+CACHE = Path(".cache/models")
 BLOCK = 1 << 22
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import REPO_ROOT
 from .records import LETTERS, DataError
 
-DEFAULT_PROMPT = REPO_ROOT / "prompts" / "seed_zh.j2"
+DEFAULT_PROMPT = Path("prompts/seed_zh.j2")
 ANSWER_PREFIX = "答案是："
 
 
@@ -26,7 +25,8 @@ def load_template(path: str | Path = DEFAULT_PROMPT) -> jinja2.Template:
     try:
         source = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise DataError(f"{path}: cannot read prompt: {e.strerror or e}") from None
+        where = "" if path.is_absolute() else " (prompt paths are relative to the repository root: run from there)"
+        raise DataError(f"{path}: cannot read prompt: {e.strerror or e}{where}") from None
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
     try:
         return env.from_string(source)

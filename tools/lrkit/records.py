@@ -39,10 +39,6 @@ class Issue:
         return f"{self.path}:{self.line}: {self.field}: {self.reason}"
 
 
-def letter(index: int) -> str:
-    return LETTERS[index]
-
-
 def letter_index(answer: str) -> int:
     return LETTERS.index(answer)
 
@@ -270,6 +266,11 @@ def write_json(path, obj) -> None:
         f.write("\n")
 
     _write_atomically(path, write)
+
+
+def strip_answers(records: Iterable[dict]) -> list[dict]:
+    """The records as a test file holds them: every sub-question without its ``answer``."""
+    return [{**r, "questions": [{k: v for k, v in q.items() if k != "answer"} for q in r["questions"]]} for r in records]
 
 
 def iter_subquestions(records: Iterable[dict]) -> Iterator[tuple[dict, int, dict]]:

@@ -16,13 +16,12 @@ from pathlib import Path
 import yaml
 from dotenv import find_dotenv, load_dotenv
 
-from .. import REPO_ROOT
 from ..cli import read_yaml_mapping
 from ..records import DataError
 
 PROVIDERS = ("openai", "anthropic")
 DEFAULT_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
-DEFAULT_PRICES = REPO_ROOT / "configs" / "api" / "prices.yaml"
+DEFAULT_PRICES = Path("configs/api/prices.yaml")
 NO_KEY = "no-key"  # local servers (vLLM, llama.cpp, llamafactory-cli api) accept any key
 
 

@@ -1,7 +1,8 @@
 """A loopback chat server speaking OpenAI chat-completions and Anthropic messages, with faults on demand.
 
-Usage: python tools/lrkit/llm/fakeserver.py [--port 0] [--latency 1] [--p429 0.1 --p500 0.1 ...]
+Usage: lrkit-fakeserver [--port 0] [--latency 1] [--p429 0.1 --p500 0.1 ...]
 
+The console script ``lrkit-fakeserver`` (pyproject.toml; ``.venv/bin/lrkit-fakeserver``) runs :func:`main`.
 For tests, the throughput benchmark, and dry runs of the tools without a key. Replies are a pure
 function of the prompt, so two runs can be compared byte for byte: a prompt that asks for JSON gets a
 competition-format problem (a share deliberately malformed: no JSON, an answer outside the options,

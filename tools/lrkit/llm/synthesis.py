@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import random
 import re
+from pathlib import Path
 
 import jinja2
 
-from .. import REPO_ROOT
 from ..prompts import load_template
 from ..records import LETTERS, DataError, check_record, clean
 from .client import Reply
 from .runner import Job, Outcome
 
-PROBLEM_PROMPT = REPO_ROOT / "prompts" / "synthesize_problem_zh.j2"
-SUBQUESTION_PROMPT = REPO_ROOT / "prompts" / "synthesize_subquestions_zh.j2"
+PROBLEM_PROMPT = Path("prompts/synthesize_problem_zh.j2")
+SUBQUESTION_PROMPT = Path("prompts/synthesize_subquestions_zh.j2")
 _FENCE = re.compile(r"```(?:json)?\s*\n(.*?)```", re.DOTALL)
 _OPTION_LETTER = re.compile(r"^\s*([A-G])\s*[.、:：)）]\s*")
 

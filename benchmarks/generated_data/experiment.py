@@ -1,11 +1,11 @@
 """Does generated data teach a real model? Make the data, train the grid of a plan, score every model.
 
-Usage: python benchmarks/generated/experiment.py PLAN.yaml --model MODEL_DIR --real REAL.jsonl --results OUT.json
+Usage: python benchmarks/generated_data/experiment.py PLAN.yaml --model MODEL_DIR --real REAL.jsonl --results OUT.json
            [--work DIR] [--deadline-s 540] [--only NAME ...] [--set key=value ...] [--scale 1.0] [--eval-problems N]
            [--max-new-tokens N]
 
 Everything goes through the repository's own tools and recipes: tools/generate.py, tools/split_dataset.py and
-tools/export_alpaca.py make the data, configs/*.yaml train (benchmarks/generated/train_until.py runs them, as
+tools/export_alpaca.py make the data, configs/*.yaml train (benchmarks/train_timed.py runs them, as
 `llamafactory-cli train` with a wall-clock stop), tools/evaluate.py scores. The plan (plan_h100.yaml) names the
 sources, datasets, gold sets and the chains of runs; chains run side by side on the GPU (the model is small, so
 one run alone leaves it mostly idle), runs within a chain one after another.
@@ -28,16 +28,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from lrkit import cli
+from lrkit.benchplan import Deadline, load_plan, run_logged, timed_train_command, train_argv
+from lrkit.metrics import answer_map, score
+from lrkit.records import load_problems, write_jsonl
+
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
 
-from lrkit import cli  # noqa: E402
-from lrkit.cli import read_yaml_mapping  # noqa: E402
-from lrkit.metrics import answer_map, score  # noqa: E402
-from lrkit.records import load_problems, write_jsonl  # noqa: E402
 
 TOOLS = ROOT / "tools"
+TRAIN_KEPT = ("wall_s", "max_steps", "stopped_at_step", "train")  # of train_timed.py's JSON, into the results
 
 
 class Experiment:
@@ -46,7 +47,7 @@ class Experiment:
         self.args = args
         self.work: Path = args.work.resolve()
         self.start = time.time()
-        self.deadline = self.start + args.deadline_s
+        self.deadline = Deadline(args.deadline_s)
         self.lock = threading.Lock()
         self.results: dict = {"plan": plan, "model": str(args.model), "floors": {}, "runs": {}, "setup_s": None}
 
@@ -113,9 +114,8 @@ class Experiment:
     def run_one(self, run: dict) -> None:
         name = run["name"]
         entry: dict = {"recipe": run.get("recipe"), "datasets": run.get("datasets"), "init": run.get("init")}
-        left = self.deadline - time.time()
-        if left < run.get("expect_s", 60):
-            self.record(name, {**entry, "skipped": f"{left:.0f} s left of the deadline"})
+        if late := self.deadline.too_late(run):
+            self.record(name, {**entry, "skipped": f"{late} of the deadline"})
             return
         if run.get("init") and not (self.work / "runs" / f"{run['init']}.train.json").exists():
             self.record(name, {**entry, "skipped": f"{run['init']} did not train"})
@@ -136,16 +136,14 @@ class Experiment:
         init = self.work / "runs" / run["init"] if run.get("init") else self.args.model
         overrides = {"model_name_or_path": init, "dataset_dir": self.work, "dataset": ",".join(run["datasets"]),
                      "output_dir": out, "template": self.plan["template"], **run.get("set", {})}
-        argv = [run["recipe"], *(f"{k}={v}" for k, v in overrides.items()), *self.args.set]
-        if not report.exists():
+        argv = train_argv(run["recipe"], overrides, self.args.set)
+        if not report.exists() or json.loads(report.read_text()).get("error"):  # a failed run trains again
             # leave time to score the model: generation beside other runs took two minutes on the H100
-            stop_at = self.deadline - (150 if run.get("generate") else 40)
-            cmd = [sys.executable, str(Path(__file__).with_name("train_until.py")), "--stop-at", f"{stop_at:.0f}",
-                   "--report", str(report), *map(str, argv)]
-            self.log(f"{name}: llamafactory-cli train {shlex.join(map(str, argv))}")
-            self.call(cmd, name)
-        measured = json.loads(report.read_text())
-        measured["command"] = "llamafactory-cli train " + shlex.join(map(str, argv))
+            stop_at = self.deadline.end - (150 if run.get("generate") else 40)
+            self.log(f"{name}: llamafactory-cli train {shlex.join(argv)}")
+            self.call(timed_train_command(argv, report, stop_at=stop_at), name)
+        measured = {k: v for k, v in json.loads(report.read_text()).items() if k in TRAIN_KEPT}
+        measured["command"] = "llamafactory-cli train " + shlex.join(argv)
         lora = "lora" in Path(run["recipe"]).stem
         return (str(self.args.model), str(out), measured) if lora else (str(out), None, measured)
 
@@ -168,15 +166,10 @@ class Experiment:
 
     def call(self, cmd: list[str], label: str) -> None:
         log = self.work / "logs" / f"{label}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        timeout = max(self.deadline - time.time(), 10)
-        with log.open("a") as f:
-            f.write(shlex.join(cmd) + "\n")
-            f.flush()
-            proc = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, timeout=timeout)
-        if proc.returncode:
+        code = run_logged(cmd, log, timeout=max(self.deadline.left(), 10))
+        if code:
             tail = log.read_text().strip().splitlines()[-3:]
-            raise RuntimeError(f"exit {proc.returncode}: {' | '.join(tail)}")
+            raise RuntimeError(f"exit {code}: {' | '.join(tail)}")
 
     # ---- results ----------------------------------------------------------------------------------------------
     def record(self, name: str, entry: dict) -> None:
@@ -236,8 +229,7 @@ def main() -> int:
     parser.add_argument("--max-new-tokens", type=int, default=0, help="generation length (default: the plan's)")
     args = parser.parse_args()
 
-    plan = read_yaml_mapping(args.plan, "plan settings", required=(
-        "sources", "evals", "datasets", "prompts", "template", "zero_shot", "chains", "slots"))
+    plan = load_plan(args.plan, ("sources", "evals", "datasets", "prompts", "template", "zero_shot", "chains", "slots"))
     exp = Experiment(plan, args)
     exp.make_data()
     exp.results["setup_s"] = round(time.time() - exp.start)

@@ -1,4 +1,5 @@
-"""Rates from a timed run: tokens/s, samples/s, MFU and the projected wall time of the seed's 5,000-sample job.
+"""Rates from a timed run (benchmarks/train_timed.py): tokens/s, samples/s, MFU, scaling, and the projected wall
+time of the seed's 5,000-sample job.
 
 MFU counts 4·N FLOP per token (forward 2·N, backward through the activations 2·N; LoRA computes no weight
 gradients of the frozen matrices), N = the non-embedding parameters (the transformer layers and final norm; neither
@@ -60,4 +61,17 @@ def _rates(deltas: list[dict], model_dir: str | None, gpus: int = 1) -> dict:
         n = non_embedding_params(json.loads(config_file.read_text()))
         out["mfu"] = round(4 * n * tokens / seconds / PEAK_FLOPS / gpus, 3)
     out["projected_seed_job_min"] = round(SEED_JOB_SAMPLES / (samples / seconds) / 60, 1)
+    return out
+
+
+def scaling(run: dict, entry: dict, done: list[dict]) -> dict:
+    """Scaling efficiency against an earlier run of the plan: tokens/s ÷ (GPUs × its tokens/s, per GPU)."""
+    base = next((r for r in done if r["name"] == run.get("scaling_vs")), None)
+    if not base or not base.get("tokens_per_s") or not entry.get("tokens_per_s"):
+        return {}
+    ratio = entry.get("gpus", 1) / base.get("gpus", 1)
+    out = {"scaling_vs": base["name"], "speedup": round(entry["tokens_per_s"] / base["tokens_per_s"], 3)}
+    out["scaling_efficiency"] = round(out["speedup"] / ratio, 3)
+    if entry.get("tokens_per_s_steady") and base.get("tokens_per_s_steady"):
+        out["scaling_efficiency_steady"] = round(entry["tokens_per_s_steady"] / base["tokens_per_s_steady"] / ratio, 3)
     return out
