@@ -13,6 +13,8 @@ import sys
 import pytest
 from conftest import FIXTURES, REPO, TOOLS, run_tool
 
+from lrkit.records import strip_answers
+
 SAMPLE = FIXTURES / "sample_train.jsonl"          # 6 problems, 12 sub-questions (2-4 options)
 GOLD = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
 GOOD = {"id": "p1", "problem": "P", "questions": [{"question": "Q", "options": ["x", "y"], "answer": "B"}]}
@@ -213,11 +215,7 @@ def test_json_error_wording(tmp_path):
 
 
 def test_submit_calls_the_test_file_test(tmp_path):
-    test = json.loads(json.dumps(GOLD))
-    for r in test:
-        for q in r["questions"]:
-            del q["answer"]
-    test_file = write_jsonl(tmp_path / "test.jsonl", test)
+    test_file = write_jsonl(tmp_path / "test.jsonl", strip_answers(GOLD))
     short = write_jsonl(tmp_path / "generated_predictions.jsonl", [{"predict": "A"}])
     line = one_error_line(run_tool("submit", "--predictions", short, "--test", test_file, "--out", tmp_path / "s.jsonl"))
     assert "12 test sub-questions" in line and "gold" not in line
@@ -247,8 +245,7 @@ def test_bitsandbytes_cpu_kernel_warning_is_silenced():
 def _strict_cases(tmp_path, bad):
     """(tool, args, outputs that --strict must leave unwritten)."""
     out = tmp_path / "out"
-    test = write_jsonl(tmp_path / "test.jsonl", [{**r, "questions": [{k: v for k, v in q.items() if k != "answer"}
-                                                                       for q in r["questions"]]} for r in GOLD])
+    test = write_jsonl(tmp_path / "test.jsonl", strip_answers(GOLD))
     return [
         ("validate", [bad], []),
         ("split", [bad, out / "split.jsonl"], [out / "split.jsonl"]),

@@ -7,48 +7,12 @@ import math
 
 import pytest
 
-from conftest import FIXTURES, REPO, run_tool
+from conftest import DEFAULT_MODEL, FIXTURES, build_tiny, run_tool
 from lrkit.inference import Prompter, generate, score
 from lrkit.records import load_problems
 from lrkit.voting import agreement_summary, majority
 
-DEFAULT_MODEL = REPO / "models" / "smollm2-135m-instruct"
 GOLD = FIXTURES / "sample_train.jsonl"
-
-
-def build_tiny(folder, adapters: int = 0):
-    """A random-initialised 2-layer Llama with the real SmolLM2 tokenizer, saved (fp32) under ``folder``.
-
-    With ``adapters``, also saves that many LoRA adapters whose B is random (non-zero, so each one
-    changes the answers) and the first adapter merged into the base by peft's merge_and_unload.
-    """
-    import torch
-    from peft import LoraConfig, PeftModel, get_peft_model
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    if not DEFAULT_MODEL.exists():
-        pytest.skip(f"{DEFAULT_MODEL} not built (scripts/setup.sh makes it)")
-    tokenizer = AutoTokenizer.from_pretrained(DEFAULT_MODEL)
-    config = LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
-                         num_key_value_heads=2, vocab_size=len(tokenizer), tie_word_embeddings=True,
-                         bos_token_id=1, eos_token_id=2, pad_token_id=2)
-    torch.manual_seed(0)
-    base_dir = folder / "tiny-smollm2"
-    LlamaForCausalLM(config).save_pretrained(base_dir)
-    tokenizer.save_pretrained(base_dir)
-    paths = {"base": base_dir, "adapters": []}
-    for i in range(adapters):
-        torch.manual_seed(100 + i)
-        lora = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "up_proj"], init_lora_weights=False)
-        peft_model = get_peft_model(LlamaForCausalLM.from_pretrained(base_dir), lora)
-        paths["adapters"].append(folder / f"adapter{i}")
-        peft_model.save_pretrained(paths["adapters"][-1])
-    if adapters:
-        merged = PeftModel.from_pretrained(LlamaForCausalLM.from_pretrained(base_dir), paths["adapters"][0]).merge_and_unload()
-        paths["merged"] = folder / "tiny-smollm2-merged"
-        merged.save_pretrained(paths["merged"])
-        tokenizer.save_pretrained(paths["merged"])
-    return paths
 
 
 @pytest.fixture(scope="module")

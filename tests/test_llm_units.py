@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lrkit.llm.agreement import filter_agreement, merge_answer_files, verdict
-from lrkit.llm.answering import plurality
+from lrkit.voting import plurality
 from lrkit.llm.client import LLMClient, RateLimiter, RequestFailed, backoff_delay, retry_after_seconds
 from lrkit.llm.config import LLMConfig, add_client_args, load_config, price_of
 from lrkit.llm.fakeserver import Faults, serve_in_thread

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, run_tool
-from test_eval_scoring import build_tiny
+from conftest import FIXTURES, build_tiny, run_tool
 
 GOLD = FIXTURES / "sample_train.jsonl"
 
@@ -16,11 +15,7 @@ GOLD = FIXTURES / "sample_train.jsonl"
 def unlabelled(tmp_path):
     """The fixture problems with every answer removed, as a test file comes."""
     path = tmp_path / "test.jsonl"
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for row in rows:
-        for q in row["questions"]:
-            del q["answer"]
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    run_tool("strip_answers", GOLD, path, check=True)
     return path
 
 

@@ -7,17 +7,18 @@ sub-question the model got wrong, with its answer (and its generated text when t
 Family: the record's ``family`` (synthetic data carries it); otherwise :func:`classify_family`,
 a keyword classifier over the problem text. Difficulty: the record's ``difficulty``; otherwise
 the problem-text length tertile of the evaluated set (``short``/``medium``/``long``), labelled as
-a proxy in the chart.
+a proxy in the chart. The report only draws: every figure comes from :func:`lrkit.metrics.score`.
 """
 
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from pathlib import Path
 
 from .generators.registry import keyword_families
-from .records import LETTERS
+from .metrics import score
+from .records import LETTERS, iter_subquestions
+
 
 def classify_family(problem: str) -> str:
     """The family of a real problem by keywords in its text, else ``other``.
@@ -37,35 +38,32 @@ def _length_tertiles(records: list[dict]) -> dict[str, str]:
     return {r["id"]: "short" if len(r["problem"]) < cut1 else "medium" if len(r["problem"]) < cut2 else "long" for r in records}
 
 
-def breakdowns(gold: list[dict], predicted: dict) -> dict[str, dict[str, list[int]]]:
-    """``{chart: {bucket: [n, correct]}}`` for family, option count and difficulty."""
+def labelled(gold: list[dict]) -> tuple[list[dict], bool]:
+    """The gold records with ``family`` and ``difficulty`` filled in where they lack them (keyword classifier,
+    length tertile), so that :func:`lrkit.metrics.score` breaks accuracy down by them; and whether difficulty
+    is the length proxy."""
     proxy = None if all("difficulty" in r for r in gold) else _length_tertiles(gold)
-    out: dict[str, dict[str, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in ("family", "options", "difficulty")}
-    for record in gold:
-        family = record.get("family") or classify_family(record["problem"])
-        difficulty = str(record["difficulty"]) if proxy is None else proxy[record["id"]]
-        for index, question in enumerate(record["questions"]):
-            ok = predicted.get((record["id"], index)) == question["answer"]
-            for chart, bucket in (("family", family), ("options", str(len(question["options"]))), ("difficulty", difficulty)):
-                out[chart][bucket][0] += 1
-                out[chart][bucket][1] += ok
-    out["difficulty_is_proxy"] = proxy is not None  # type: ignore[assignment]
-    return out
+    return [
+        {**r, "family": r.get("family") or classify_family(r["problem"]),
+         "difficulty": str(r["difficulty"]) if proxy is None else proxy[r["id"]]}
+        for r in gold
+    ], proxy is not None
 
 
-def _bar_chart(path: Path, title: str, buckets: dict[str, list[int]], order=None) -> None:
+def _bar_chart(path: Path, title: str, buckets: dict[str, dict], order=None) -> None:
+    """Accuracy per bucket; ``buckets`` as :func:`lrkit.metrics.score` gives them: ``{name: {n, correct, ...}}``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = order or sorted(buckets, key=lambda k: (-buckets[k][0], k))
+    names = order or sorted(buckets, key=lambda k: (-buckets[k]["n"], k))
     names = [n for n in names if n in buckets]
-    accuracy = [buckets[n][1] / buckets[n][0] for n in names]
+    accuracy = [buckets[n]["correct"] / buckets[n]["n"] for n in names]
     fig, ax = plt.subplots(figsize=(max(4.0, 0.7 * len(names) + 2), 3.2), dpi=100)
     bars = ax.bar(names, accuracy, color="#4a7ab5")
     for bar, n in zip(bars, names):
-        ax.annotate(f"{buckets[n][1]}/{buckets[n][0]}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+        ax.annotate(f"{buckets[n]['correct']}/{buckets[n]['n']}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("accuracy")
@@ -109,13 +107,13 @@ def write_report(directory, gold: list[dict], predicted: dict, metrics: dict, de
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    parts = breakdowns(gold, predicted)
-    proxy = parts.pop("difficulty_is_proxy")
+    records, proxy = labelled(gold)
+    parts = score(records, predicted)
     charts = [
-        ("by_family.png", "accuracy by family" + ("" if all("family" in r for r in gold) else " (keyword classifier)"), parts["family"], None),
-        ("by_options.png", "accuracy by option count", parts["options"], sorted(parts["options"], key=int)),
-        ("by_difficulty.png", "accuracy by difficulty" + (" (length proxy)" if proxy else ""), parts["difficulty"],
-         ["short", "medium", "long"] if proxy else sorted(parts["difficulty"])),
+        ("by_family.png", "accuracy by family" + ("" if all("family" in r for r in gold) else " (keyword classifier)"), parts["by_family"], None),
+        ("by_options.png", "accuracy by option count", parts["by_options"], sorted(parts["by_options"], key=int)),
+        ("by_difficulty.png", "accuracy by difficulty" + (" (length proxy)" if proxy else ""), parts["by_difficulty"],
+         ["short", "medium", "long"] if proxy else sorted(parts["by_difficulty"])),
     ]
     for name, chart_title, buckets, order in charts:
         _bar_chart(directory / name, chart_title, buckets, order)
@@ -123,29 +121,28 @@ def write_report(directory, gold: list[dict], predicted: dict, metrics: dict, de
     _confusion_chart(directory / "confusion.png", metrics["confusion"])
     images.append(("confusion.png", "confusion of predicted vs gold letters"))
     if details and "agreement" in metrics:
-        levels = {k: [v["n"], round(v["accuracy"] * v["n"])] for k, v in metrics["agreement"]["by_agreement"].items()}
+        levels = {k: {"n": v["n"], "correct": round(v["accuracy"] * v["n"])} for k, v in metrics["agreement"]["by_agreement"].items()}
         _bar_chart(directory / "by_agreement.png", "accuracy by voter agreement", levels, sorted(levels))
         images.append(("by_agreement.png", "accuracy by voter agreement"))
     rows = []
-    for record in gold:
-        family = record.get("family") or classify_family(record["problem"])
-        for index, question in enumerate(record["questions"]):
-            key = (record["id"], index)
-            guess = predicted.get(key)
-            if guess == question["answer"]:
-                continue
-            detail = (details or {}).get(key, {})
-            vote = detail.get("vote")
-            options = "<br>".join(f"{LETTERS[j]}. {html.escape(o)}" for j, o in enumerate(question["options"]))
-            text = detail.get("text")
-            rows.append(
-                f"<tr><td>{html.escape(record['id'])} #{index + 1}</td><td>{html.escape(family)}</td>"
-                f"<td><details><summary>{html.escape(question['question'][:120])}</summary>"
-                f"<pre>{html.escape(record['problem'])}</pre></details>{options}</td>"
-                f"<td class=gold>{question['answer']}</td><td class=wrong>{guess or '—'}</td>"
-                f"<td>{'' if vote is None else f'{vote.agreement:.2f}'}</td>"
-                f"<td>{'' if not text else '<pre>' + html.escape(text[-400:]) + '</pre>'}</td></tr>"
-            )
+    for record, index, question in iter_subquestions(records):
+        family = record["family"]
+        key = (record["id"], index)
+        guess = predicted.get(key)
+        if guess == question["answer"]:
+            continue
+        detail = (details or {}).get(key, {})
+        vote = detail.get("vote")
+        options = "<br>".join(f"{LETTERS[j]}. {html.escape(o)}" for j, o in enumerate(question["options"]))
+        text = detail.get("text")
+        rows.append(
+            f"<tr><td>{html.escape(record['id'])} #{index + 1}</td><td>{html.escape(family)}</td>"
+            f"<td><details><summary>{html.escape(question['question'][:120])}</summary>"
+            f"<pre>{html.escape(record['problem'])}</pre></details>{options}</td>"
+            f"<td class=gold>{question['answer']}</td><td class=wrong>{guess or '—'}</td>"
+            f"<td>{'' if vote is None else f'{vote.agreement:.2f}'}</td>"
+            f"<td>{'' if not text else '<pre>' + html.escape(text[-400:]) + '</pre>'}</td></tr>"
+        )
     figures = "".join(
         f'<figure><img src="{name}" alt="{html.escape(t)}"><figcaption>{html.escape(t)}</figcaption></figure>'
         for name, t in images

@@ -45,6 +45,11 @@ def majority(letters: Sequence[str | None], probs: Sequence[Sequence[float] | No
     return Vote(winner, round(top / len(letters), 4), dict(sorted(counts.items())))
 
 
+def plurality(letters: Sequence[str | None]) -> str | None:
+    """The winning letter of votes without probabilities (:func:`majority`'s rule); ``None`` when none has one."""
+    return majority(letters).letter if letters else None
+
+
 def combine(voters: Sequence[Sequence]) -> list[Vote]:
     """Majority per sub-question over voters, each a list of :class:`~lrkit.inference.Answer` in the same order."""
     return [majority([a.letter for a in answers], [a.probs for a in answers]) for answers in zip(*voters)]

@@ -8,11 +8,10 @@ reject (kept with its reason) and a ``null`` vote. Votes are stored per question
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..answers import extract_answer
 from ..prompts import DEFAULT_PROMPT, load_template, render
 from ..records import clean, iter_subquestions
+from ..voting import plurality
 from .client import Reply
 from .runner import Job, Outcome
 
@@ -32,12 +31,6 @@ def handle_answer(job: Job, reply: Reply) -> Outcome:
     if letter is None:
         return Outcome([{"answer": None}], f"no answer line 答案是：X within the {job.context} options")
     return Outcome([{"answer": letter}])
-
-
-def plurality(votes: list[str | None]) -> str | None:
-    """The most frequent letter (the earliest on a tie); ``None`` when no vote has one."""
-    counted = Counter(v for v in votes if v)
-    return counted.most_common(1)[0][0] if counted else None
 
 
 def merge_votes(records: list[dict], entries: list[dict], samples: int, label: str) -> list[dict]:
