@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from lrkit.inference import Item, rate, score
+from lrkit.inference import Item, rate, score_letters
 
 QWEN2_7B = dict(
     hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4,
@@ -60,7 +60,7 @@ def compare(a, b) -> str:
 
 
 def cmd_cpu(args) -> None:
-    from lrkit.inference import Prompter, generate, load_model
+    from lrkit.inference import Prompter, generate_answers, load_model
     from lrkit.records import load_problems
 
     records = load_problems(args.data)
@@ -68,12 +68,12 @@ def cmd_cpu(args) -> None:
     prompter = Prompter(tokenizer, args.template)
     items = prompter.items(records)
     print(f"{args.model} ({next(model.parameters()).dtype}), {len(items)} sub-questions of {args.data}")
-    shared, t_shared = score(model, prompter, items, args.batch_size)
+    shared, t_shared = score_letters(model, prompter, items, args.batch_size)
     print(f"scoring, shared prefix: {rate(len(items), t_shared)}")
-    plain, t_plain = score(model, prompter, items, args.batch_size, share_prefix=False)
+    plain, t_plain = score_letters(model, prompter, items, args.batch_size, share_prefix=False)
     print(f"scoring, plain:         {rate(len(items), t_plain)}; same answers as shared: {agreement(shared, plain):.2%}")
     subset = items[: args.generate_n]
-    generated, t_gen = generate(model, prompter, subset, batch_size=1, max_new_tokens=args.max_new_tokens)
+    generated, t_gen = generate_answers(model, prompter, subset, batch_size=1, max_new_tokens=args.max_new_tokens)
     letters = [g[0] for g in generated]
     parsed = sum(a.letter is not None for a in letters)
     print(f"generation (batch 1, greedy, {args.max_new_tokens} tokens): {rate(len(subset), t_gen)}; "
@@ -119,12 +119,12 @@ def cmd_gpu(args) -> None:
     print(f"random-init Qwen2-7B architecture: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B parameters "
           f"in {time.perf_counter() - start:.1f} s")
     for share in (True, False):  # warm-up: kernels, allocator
-        score(model, prompter, items[:256], args.batch_size, args.max_tokens, share_prefix=share)
+        score_letters(model, prompter, items[:256], args.batch_size, args.max_tokens, share_prefix=share)
     results = {}
     for share in (True, False):
         for batch_size in args.batch_sizes:
             torch.cuda.synchronize()
-            answers, seconds = score(model, prompter, items, batch_size, args.max_tokens, share_prefix=share)
+            answers, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens, share_prefix=share)
             name = f"{'shared' if share else 'plain'} b{batch_size}"
             results[name] = answers
             print(f"scoring {name}: {rate(len(items), seconds)}; peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB")
@@ -135,8 +135,8 @@ def cmd_gpu(args) -> None:
     if args.fp32_n:
         model.float()
         subset = items[: args.fp32_n]
-        shared, _ = score(model, prompter, subset, 16, args.max_tokens)
-        plain, _ = score(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
+        shared, _ = score_letters(model, prompter, subset, 16, args.max_tokens)
+        plain, _ = score_letters(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
         print(f"fp32 shared vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
     gen_items = items[: args.generate_n]

@@ -45,7 +45,7 @@ def _output_cases(tmp_path):
     """(tool, args with OUT where the output path goes)."""
     return {
         "export_alpaca": [SAMPLE, "OUT"],
-        "split": [SAMPLE, "OUT"],
+        "subquestion_rows": [SAMPLE, "OUT"],
         "split_dataset": [SAMPLE, "--train", "OUT", "--val", tmp_path / "val.jsonl"],
         "generate": ["--n", "2", "--quiet", "--out", "OUT"],
         "evaluate": ["--pred", SAMPLE, "--gold", SAMPLE, "--out", "OUT"],
@@ -53,7 +53,7 @@ def _output_cases(tmp_path):
     }
 
 
-@pytest.mark.parametrize("tool", ["export_alpaca", "split", "split_dataset", "generate", "evaluate", "filter_agreement"])
+@pytest.mark.parametrize("tool", ["export_alpaca", "subquestion_rows", "split_dataset", "generate", "evaluate", "filter_agreement"])
 def test_output_path_that_is_a_directory_is_one_line(tmp_path, tool):
     out = tmp_path / "a_folder"
     out.mkdir()
@@ -70,7 +70,7 @@ def test_output_path_that_is_a_directory_is_one_line(tmp_path, tool):
      ("FILE/x.jsonl", "is not a directory"),
      ("FILE/deeper/x.jsonl", "is not a directory")],
 )
-@pytest.mark.parametrize("tool", ["split", "generate", "split_dataset"])
+@pytest.mark.parametrize("tool", ["subquestion_rows", "generate", "split_dataset"])
 def test_unwritable_output_location_is_one_line(tmp_path, tool, where, reason):
     a_file = tmp_path / "a_file"
     a_file.write_text("not a folder")
@@ -198,7 +198,7 @@ def test_unlabelled_hint_only_from_tools_that_have_the_flag(tmp_path):
     record = json.loads(json.dumps(GOOD))
     del record["questions"][0]["answer"]
     path = write_jsonl(tmp_path / "test.jsonl", [GOOD, dict(record, id="p2")])
-    for tool, args in (("split", [tmp_path / "o.jsonl"]), ("validate", []), ("export_alpaca", [tmp_path / "o.json"])):
+    for tool, args in (("subquestion_rows", [tmp_path / "o.jsonl"]), ("validate", []), ("export_alpaca", [tmp_path / "o.json"])):
         proc = run_tool(tool, path, *args)
         assert f"{path}:2: questions[0].answer: missing (use --unlabelled for test files)" in stderr_lines(proc), tool
     for tool, args in (("split_dataset", ["--train", tmp_path / "t.jsonl", "--val", tmp_path / "v.jsonl"]),
@@ -248,7 +248,7 @@ def _strict_cases(tmp_path, bad):
     test = write_jsonl(tmp_path / "test.jsonl", strip_answers(GOLD))
     return [
         ("validate", [bad], []),
-        ("split", [bad, out / "split.jsonl"], [out / "split.jsonl"]),
+        ("subquestion_rows", [bad, out / "split.jsonl"], [out / "split.jsonl"]),
         ("split_dataset", [bad, "--train", out / "t.jsonl", "--val", out / "v.jsonl"], [out / "t.jsonl", out / "v.jsonl"]),
         ("export_alpaca", [bad, out / "a.json"], [out / "a.json"]),
         ("evaluate", ["--pred", FIXTURES / "sample_pred.jsonl", "--gold", bad, "--out", out / "m.json"], [out / "m.json"]),

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from conftest import DEFAULT_MODEL, FIXTURES, build_tiny, run_tool
-from lrkit.inference import Prompter, generate, score
+from lrkit.inference import Prompter, generate_answers, score_letters
 from lrkit.records import load_problems
 from lrkit.voting import agreement_summary, majority
 
@@ -51,8 +51,8 @@ def test_prompt_tokens_are_llamafactory_training_tokens(tiny_loaded):
 def test_shared_prefix_answers_equal_unshared(tiny_loaded):
     model, prompter = tiny_loaded
     items = prompter.items(load_problems(GOLD))
-    shared, _ = score(model, prompter, items, batch_size=3)
-    plain, _ = score(model, prompter, items, batch_size=5, share_prefix=False)
+    shared, _ = score_letters(model, prompter, items, batch_size=3)
+    plain, _ = score_letters(model, prompter, items, batch_size=5, share_prefix=False)
     assert [a.letter for a in shared] == [a.letter for a in plain]
     for a, b in zip(shared, plain):
         assert len(a.probs) == next(i.n_options for i in items if i.key == a.key)
@@ -64,16 +64,16 @@ def test_scoring_is_independent_of_batching(tiny_loaded):
     """Memory is bounded by the token budget; answers do not depend on how rows are batched."""
     model, prompter = tiny_loaded
     items = prompter.items(load_problems(GOLD))
-    one, _ = score(model, prompter, items, batch_size=1)
-    tight, _ = score(model, prompter, items, batch_size=64, max_tokens=300)
+    one, _ = score_letters(model, prompter, items, batch_size=1)
+    tight, _ = score_letters(model, prompter, items, batch_size=64, max_tokens=300)
     assert [a.letter for a in one] == [a.letter for a in tight]
 
 
 def test_generation_backend_extracts_letters(tiny_loaded):
     model, prompter = tiny_loaded
     items = prompter.items(load_problems(GOLD))[:3]
-    greedy, _ = generate(model, prompter, items, batch_size=2, max_new_tokens=4)
-    sampled, _ = generate(model, prompter, items, batch_size=2, max_new_tokens=4, samples=2, seed=1)
+    greedy, _ = generate_answers(model, prompter, items, batch_size=2, max_new_tokens=4)
+    sampled, _ = generate_answers(model, prompter, items, batch_size=2, max_new_tokens=4, samples=2, seed=1)
     assert [len(x) for x in greedy] == [1, 1, 1] and [len(x) for x in sampled] == [2, 2, 2]
     for answers in greedy + sampled:
         for a in answers:
@@ -119,8 +119,8 @@ def test_parity_adapter_vs_merged(tiny):
     other, _ = load_model(str(tiny["base"]), [str(tiny["adapters"][1])], dtype="float32")
     prompter = Prompter(tokenizer, "smollm2")
     items = prompter.items(load_problems(GOLD))
-    a, _ = score(merged, prompter, items)
-    b, _ = score(other, prompter, items)
+    a, _ = score_letters(merged, prompter, items)
+    b, _ = score_letters(other, prompter, items)
     assert max(max(abs(x - y) for x, y in zip(p.probs, q.probs)) for p, q in zip(a, b)) > 1e-3
 
 
@@ -143,7 +143,7 @@ def test_default_model_shared_equals_unshared():
     model, tokenizer = load_model(str(DEFAULT_MODEL), dtype="float32")
     prompter = Prompter(tokenizer, "smollm2")
     items = prompter.items(load_problems(GOLD)[:2])
-    shared, _ = score(model, prompter, items)
-    plain, _ = score(model, prompter, items, share_prefix=False)
+    shared, _ = score_letters(model, prompter, items)
+    plain, _ = score_letters(model, prompter, items, share_prefix=False)
     assert [a.letter for a in shared] == [a.letter for a in plain]
     assert max(max(abs(x - y) for x, y in zip(a.probs, b.probs)) for a, b in zip(shared, plain)) < 1e-4

@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import FIXTURES, run_tool
 
-from lrkit.answers import extract_answer
+from lrkit.extraction import extract_answer
 from lrkit.metrics import answer_map, score, similarity
-from lrkit.records import join_records, load_problems, read_problems, split_records
+from lrkit.records import join_subquestion_rows, load_problems, read_problems, subquestion_rows
 from lrkit.splitting import split_by_problem
 
 SAMPLE = FIXTURES / "sample_train.jsonl"
@@ -91,11 +91,11 @@ def test_bad_lines_are_skipped_and_everything_else_kept(tmp_path):
     lines[37] = "not json"
     path = _write_lines(tmp_path / "big.jsonl", lines)
     out = tmp_path / "split.jsonl"
-    proc = run_tool("split", path, out)
+    proc = run_tool("subquestion_rows", path, out)
     assert proc.returncode == 0
     assert f"{path}:38: <json>" in proc.stderr and "kept 99" in proc.stderr
     assert len(out.read_text().splitlines()) == 99
-    strict = run_tool("split", path, tmp_path / "strict.jsonl", "--strict")
+    strict = run_tool("subquestion_rows", path, tmp_path / "strict.jsonl", "--strict")
     assert strict.returncode == 1 and not (tmp_path / "strict.jsonl").exists()
     assert "Traceback" not in strict.stderr
 
@@ -123,22 +123,22 @@ def test_empty_and_non_utf8_files(tmp_path):
     assert missing.returncode == 1 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
 
 
-@pytest.mark.parametrize("tool", ["validate", "split", "split_dataset", "export_alpaca", "evaluate", "similarity"])
+@pytest.mark.parametrize("tool", ["validate", "subquestion_rows", "split_dataset", "export_alpaca", "evaluate", "similarity"])
 def test_every_tool_documents_itself(tool):
     proc = run_tool(tool, "--help")
     assert proc.returncode == 0 and "usage:" in proc.stdout.lower()
 
 
 def test_split_and_join_roundtrip(tmp_path):
-    rows = list(split_records(load_problems(SAMPLE)))
+    rows = list(subquestion_rows(load_problems(SAMPLE)))
     assert len(rows) == 12 and [r["sub_index"] for r in rows[:2]] == [0, 1]
     assert all(len(r["questions"]) == 1 for r in rows)
-    joined = join_records(rows)
+    joined = join_subquestion_rows(rows)
     original = [{k: v for k, v in r.items() if k != "_line"} for r in load_problems(SAMPLE)]
     assert joined == original
     out, back = tmp_path / "split.jsonl", tmp_path / "joined.jsonl"
-    run_tool("split", SAMPLE, out, check=True)
-    run_tool("split", out, back, "--join", check=True)
+    run_tool("subquestion_rows", SAMPLE, out, check=True)
+    run_tool("subquestion_rows", out, back, "--join", check=True)
     assert back.read_text(encoding="utf-8").splitlines() == SAMPLE.read_text(encoding="utf-8").splitlines()
 
 
@@ -214,7 +214,7 @@ def test_read_problems_keeps_extra_fields(tmp_path):
 
 def test_split_rows_validate_and_score_like_problems(tmp_path):
     out = tmp_path / "split.jsonl"
-    run_tool("split", SAMPLE, out, check=True)
+    run_tool("subquestion_rows", SAMPLE, out, check=True)
     assert run_tool("validate", out).returncode == 0
     proc = run_tool("evaluate", "--pred", SAMPLE_PRED, "--gold", out, "--json", check=True)
     assert json.loads(proc.stdout)["correct"] == 9

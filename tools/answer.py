@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from lrkit.cli import run
-from lrkit.llm.answering import answer_jobs, handle_answer, merge_votes, predictions
+from lrkit.llm.reanswer import answer_jobs, handle_answer, merge_votes, predictions
 from lrkit.llm.config import add_client_args, load_config
 from lrkit.llm.runner import banner, finished, incomplete, rejects_path, run_jobs
 from lrkit.metrics import score
@@ -30,7 +30,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=1, help="answers per sub-question (default 1)")
     parser.add_argument("--label", help="name of this model's votes (default: the model name)")
     parser.add_argument("--prompt", default=str(DEFAULT_PROMPT), help="jinja2 answer prompt (default prompts/seed_zh.j2)")
-    parser.add_argument("--report", help="write the accuracy report (labelled input) as JSON")
+    parser.add_argument("--summary", metavar="FILE", help="write the accuracy (labelled input) or answer counts as JSON")
     parser.add_argument("--rejects", help="replies without an answer (default OUT.rejects.jsonl)")
     add_client_args(parser)
     args = parser.parse_args()
@@ -52,10 +52,10 @@ def main() -> int:
         result = score(gold, predictions(merged, label))
         print(f"accuracy {result['accuracy']:.4f} ({result['correct']}/{result['subquestions']}), "
               f"problems all correct {result['problem_accuracy']:.4f}, unparseable {result['unparseable']}")
-        if args.report:
-            write_json(args.report, {"model": label, **result})
-    elif args.report:
-        write_json(args.report, {"model": label, "answers": len(jobs), "rejects": stats["rejects"]})
+        if args.summary:
+            write_json(args.summary, {"model": label, **result})
+    elif args.summary:
+        write_json(args.summary, {"model": label, "answers": len(jobs), "rejects": stats["rejects"]})
     return 0
 
 

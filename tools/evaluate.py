@@ -68,7 +68,7 @@ def format_metrics(m: dict) -> str:
 def parity(args, gold: list[dict]) -> int:
     """Adapter vs merged model on the first N sub-questions: every disagreement listed (a report, not a failure:
     a merge saved in bf16 may flip near-tied letters)."""
-    from lrkit.inference import score as score_items
+    from lrkit.inference import score_letters
 
     if len(args.adapter) != 1:
         raise DataError("--parity needs exactly one --adapter (the one that was merged)")
@@ -77,7 +77,7 @@ def parity(args, gold: list[dict]) -> int:
         args.model = model_path
         model, prompter = open_model(args, adapters)
         items = prompter.items(gold)[: args.parity_n]
-        answers, _ = score_items(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
+        answers, _ = score_letters(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
         results.append(answers)
         del model
     disagreements = [(a, m) for a, m in zip(*results) if a.letter != m.letter]

@@ -17,7 +17,7 @@ import argparse
 import json
 
 from lrkit.cli import err, run
-from lrkit.llm.agreement import LEVELS, RULES, filter_agreement, merge_answer_files
+from lrkit.llm.agreement import UNITS, RULES, filter_agreement, merge_answer_files
 from lrkit.records import load_problems, plural, write_json, write_jsonl
 
 
@@ -26,10 +26,10 @@ def main() -> int:
     parser.add_argument("inputs", nargs="+", help="answered JSONL files (tools/answer.py outputs)")
     parser.add_argument("--out", required=True, help="kept records, competition format")
     parser.add_argument("--rule", choices=RULES, default="unanimous")
-    parser.add_argument("--by", choices=LEVELS, default="subquestion")
+    parser.add_argument("--by", choices=UNITS, default="subquestion")
     parser.add_argument("--min-votes", type=int, default=1, help="drop sub-questions with fewer votes (default 1)")
     parser.add_argument("--dropped", help="dropped sub-questions with the reason")
-    parser.add_argument("--report", help="write the kept/dropped report as JSON")
+    parser.add_argument("--summary", metavar="FILE", help="write the kept/dropped counts as JSON")
     parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
     args = parser.parse_args()
     merged = merge_answer_files([load_problems(path, strict=args.strict, report=err) for path in args.inputs])
@@ -37,8 +37,8 @@ def main() -> int:
     write_jsonl(args.out, kept)
     if args.dropped:
         write_jsonl(args.dropped, dropped)
-    if args.report:
-        write_json(args.report, report)
+    if args.summary:
+        write_json(args.summary, report)
     print(f"{'family':<16} {'sub kept':>9} {'sub dropped':>12} {'prob kept':>10} {'prob dropped':>13}")
     for family, row in [*report["by_family"].items(), ("total", report["total"])]:
         print(f"{family:<16} {row['subquestions_kept']:>9} {row['subquestions_dropped']:>12} "

@@ -2,7 +2,7 @@
 
 Every tool in ``tools/`` is a thin command line over this package: schema and
 JSONL IO (``records``), prompt rendering (``prompts``), answer extraction and
-metrics (``answers``, ``metrics``). It is installed (editable) by ``scripts/setup.sh``
+metrics (``extraction``, ``metrics``). It is installed (editable) by ``scripts/setup.sh``
 from ``pyproject.toml``.
 
 Repository files the package reads by default (``prompts/``, ``configs/``, ``.cache/``) are named

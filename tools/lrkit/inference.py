@@ -14,7 +14,7 @@ that restart after the prefix, so every sub-question gets the same computation a
 unshared sequence. Only the hidden state at each sub-question's last token reaches the LM head.
 
 Generation backend: the training prompt alone; the model writes its reasoning and
-``答案是：X``; the LAST answer line is extracted by :mod:`lrkit.answers`.
+``答案是：X``; the LAST answer line is extracted by :mod:`lrkit.extraction`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .answers import extract_answer
+from .extraction import extract_answer
 from .prompts import DEFAULT_PROMPT, answer_line, load_template, render
 from .records import LETTERS, DataError, iter_subquestions
 
@@ -295,7 +295,7 @@ def progress(total: int, desc: str):
                 mininterval=0.5 if tty else 30, dynamic_ncols=tty, ncols=None if tty else 100, disable=total == 0)
 
 
-def score(
+def score_letters(
     model,
     prompter: Prompter,
     items: list[Item],
@@ -331,7 +331,7 @@ def score(
     return results, time.perf_counter() - start
 
 
-def generate(
+def generate_answers(
     model,
     prompter: Prompter,
     items: list[Item],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .cli import err
-from .inference import Prompter, generate, guess_template, load_model, load_tokenizer, rate, score, use_adapter
+from .inference import Prompter, generate_answers, guess_template, load_model, load_tokenizer, rate, score_letters, use_adapter
 from .prompts import DEFAULT_PROMPT
 from .voting import Vote, combine
 
@@ -59,11 +59,11 @@ def answer(args, model, prompter, records, n_adapters: int | None = None):
         if n_adapters > 1:
             use_adapter(model, a)
         if args.backend == "scoring":
-            answers, seconds = score(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
+            answers, seconds = score_letters(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
             voters.append(answers)
             names.append(label)
         else:
-            per_item, seconds = generate(model, prompter, items, args.batch_size, args.max_new_tokens, args.samples,
+            per_item, seconds = generate_answers(model, prompter, items, args.batch_size, args.max_new_tokens, args.samples,
                                          args.temperature, seed=args.seed)
             voters.extend([row[s] for row in per_item] for s in range(args.samples))
             names.extend(f"{label} sample {s + 1}" if args.samples > 1 else label for s in range(args.samples))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from .answers import parse_answer
+from .extraction import parse_answer
 from .records import LETTERS, DataError, iter_jsonl, iter_subquestions, plural, report_capped, skipped_summary
 
 Key = tuple[str, int]

@@ -144,7 +144,7 @@ def read_problems(path, unlabelled: bool = False, answer_hint: str = "") -> tupl
         if faults:
             issues.extend(Issue(path_s, number, f, r) for f, r in faults)
             continue
-        # Split rows (tools/split.py) share their problem's id and differ by sub_index.
+        # Split rows (tools/subquestion_rows.py) share their problem's id and differ by sub_index.
         key = (obj["id"], obj.get("sub_index"))
         if key in seen:
             what = f"id {obj['id']!r}" + (f" sub_index {key[1]}" if key[1] is not None else "")
@@ -284,11 +284,11 @@ def iter_subquestions(records: Iterable[dict]) -> Iterator[tuple[dict, int, dict
             yield record, start + offset, question
 
 
-def split_records(records: Iterable[dict]) -> Iterator[dict]:
+def subquestion_rows(records: Iterable[dict]) -> Iterator[dict]:
     """One record per sub-question (the seed's split format), keeping id and order.
 
     Each row keeps every field of its problem, holds one question, and adds
-    ``sub_index`` (0-based) so that :func:`join_records` can rebuild the file.
+    ``sub_index`` (0-based) so that :func:`join_subquestion_rows` can rebuild the file.
     """
     for record, index, question in iter_subquestions(records):
         row = {k: v for k, v in clean(record).items() if k != "questions"}
@@ -297,8 +297,8 @@ def split_records(records: Iterable[dict]) -> Iterator[dict]:
         yield row
 
 
-def join_records(rows: Iterable[dict]) -> list[dict]:
-    """Inverse of :func:`split_records`: consecutive rows sharing an id become one problem."""
+def join_subquestion_rows(rows: Iterable[dict]) -> list[dict]:
+    """Inverse of :func:`subquestion_rows`: consecutive rows sharing an id become one problem."""
     joined: dict[str, dict] = {}
     for row in rows:
         row = clean(row)

@@ -6,7 +6,7 @@
                    concurrency, retries with backoff and jitter, ``Retry-After``, timeouts, RPM limit.
 * ``cache``      — content-addressed response cache (prompt + model + parameters -> reply).
 * ``runner``     — jobs -> append-only journal with resume -> ordered output, rejects and a progress bar.
-* ``synthesis``, ``answering``, ``agreement`` — the three tasks, as jobs and pure functions.
+* ``synthesis``, ``reanswer``, ``agreement`` — the three tasks, as jobs and pure functions.
 * ``fakeserver`` — a loopback server speaking both wire formats, with fault injection (tests, benchmark,
                    and dry runs without a key).
 """

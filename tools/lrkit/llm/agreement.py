@@ -13,7 +13,7 @@ from collections import defaultdict
 from ..records import clean
 
 RULES = ("unanimous", "majority")
-LEVELS = ("subquestion", "problem")
+UNITS = ("subquestion", "problem")  # what one agreement decision keeps or drops (--by)
 
 
 def votes_of(question: dict) -> list[str | None]:

@@ -1,8 +1,8 @@
-"""Split problems into one row per sub-question (the seed's split format), or join them back.
+"""One row per sub-question (the seed's split format), or the rows joined back into problems.
 
-Usage: python tools/split.py IN.jsonl OUT.jsonl [--join] [--unlabelled] [--strict]
+Usage: python tools/subquestion_rows.py IN.jsonl OUT.jsonl [--join] [--unlabelled] [--strict]
 
-Each split row keeps its problem's id and fields, holds one question and adds
+Each row keeps its problem's id and fields, holds one question and adds
 ``sub_index``; ``--join`` rebuilds problems from consecutive rows of one id.
 Bad lines are reported as FILE:LINE and skipped, with a summary line "skipped N bad line(s)" on
 stderr; the exit code stays 0. With --strict any bad line is an error: exit 1, nothing written.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from lrkit.cli import err, run
-from lrkit.records import UNLABELLED_HINT, join_records, load_problems, plural, split_records, write_jsonl
+from lrkit.records import UNLABELLED_HINT, join_subquestion_rows, load_problems, plural, subquestion_rows, write_jsonl
 
 
 def main() -> int:
@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="any bad line aborts; nothing is written")
     args = parser.parse_args()
     records = load_problems(args.input, args.unlabelled, args.strict, report=err, answer_hint=UNLABELLED_HINT)
-    rows = join_records(records) if args.join else split_records(records)
+    rows = join_subquestion_rows(records) if args.join else subquestion_rows(records)
     count = write_jsonl(args.output, rows)
     print(f"{args.input}: {plural(len(records), 'row')} in -> {plural(count, 'problem' if args.join else 'sub-question row')} -> {args.output}")
     return 0

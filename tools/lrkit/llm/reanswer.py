@@ -1,14 +1,14 @@
 """Re-answering sub-questions with a model: one job per (problem, sub-question, sample).
 
 The prompt is the seed's answer prompt (``prompts/seed_zh.j2``: reason, then ``答案是：X``); the
-letter is taken by :func:`lrkit.answers.extract_answer`. A reply without a usable letter is a
+letter is taken by :func:`lrkit.extraction.extract_answer`. A reply without a usable letter is a
 reject (kept with its reason) and a ``null`` vote. Votes are stored per question as
 ``answers: {label: [letters...]}``, so several models' votes can sit side by side.
 """
 
 from __future__ import annotations
 
-from ..answers import extract_answer
+from ..extraction import extract_answer
 from ..prompts import DEFAULT_PROMPT, load_template, render
 from ..records import clean, iter_subquestions
 from ..voting import plurality
