@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # One recipe end to end on a GPU machine: train -> predict on the validation split -> accuracy -> merge -> submission.
-# Usage: bash scripts/run_recipe.sh RECIPE [--force]      (RECIPE: lora_1.5b, full_1.5b, lora_7b, qlora_32b, qlora_72b, demo_cpu)
-#        scripts/run_lora_7b.sh and scripts/run_qlora_32b.sh call this with their recipe.
+# Usage: bash scripts/run_recipe.sh RECIPE [--force] [--zero-shot] [--scoring] [--parity]
+#        (RECIPE: lora_1.5b, full_1.5b, lora_7b, qlora_32b, qlora_72b, demo_cpu)
+#        scripts/run_lora_7b.sh and scripts/run_qlora_32b.sh call this with their recipe; scripts/demo.sh with
+#        demo_cpu (CPU) or lora_1.5b (GPU) and the three options:
+#   --zero-shot  first score the base model (WORK/zero_shot.json); it is the submission's BASELINE, and the run
+#                ends with the zero-shot vs fine-tuned table (tools/show_metrics.py)
+#   --scoring    accuracy by tools/evaluate.py's scoring backend (letter logits, one forward pass) instead of
+#                LLaMA-Factory's predict (greedy generation, RECIPE_predict.yaml): much faster on a CPU
+#   --parity     after the merge, check that the merged model answers as the adapter does (32 sub-questions)
 # A re-run skips each step whose inputs and arguments are unchanged and says why it re-runs the others
 # (scripts/steps.sh); --force re-runs all. Every path comes from these variables (env overrides):
-#   DATA      competition-format training JSONL [../shared/data/round1_train_data.jsonl]
+#   DATA      competition-format training JSONL [$SHARED_DATA of scripts/steps.sh: the competition's train set]
 #   TEST      test-format JSONL to answer [WORK/test.jsonl: the validation split without answers]
 #   MODEL     base model, hub id or local path [the recipe's model_name_or_path]
 #   WORK      split, metrics, logs [data/work/RECIPE]
@@ -13,6 +20,7 @@
 #   DATASET_DIR  where the Alpaca exports (DATASET_DIR/data/sft/) and their dataset_info.json go [.]
 #   BASELINE  an answer file to report the submission's similarity to []
 #   TRAIN_ARGS extra LLaMA-Factory overrides for training, e.g. "per_device_train_batch_size=4" []
+#   TAG       the log prefix [RECIPE]
 #
 # Multi-GPU (LLaMA-Factory's own launcher: torchrun, one process per GPU):
 #   NPROC_PER_NODE=N   processes (GPUs) for training; N > 1 sets FORCE_TORCHRUN=1 [1]
@@ -26,22 +34,32 @@
 # validation set; one GPU is enough for it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RECIPE=${1:?usage: run_recipe.sh RECIPE [--force]}
+RECIPE=${1:?usage: run_recipe.sh RECIPE [--force] [--zero-shot] [--scoring] [--parity]}
 [[ -f configs/$RECIPE.yaml ]] || { echo "error: configs/$RECIPE.yaml: no such recipe" >&2; exit 2; }
-TAG=$RECIPE
+TAG=${TAG:-$RECIPE}
 source scripts/steps.sh
-[[ "${2:-}" == --force ]] && FORCE=1
+ZERO_SHOT= SCORING= PARITY=
+for option in "${@:2}"; do
+  case $option in
+    --force) FORCE=1 ;;
+    --zero-shot) ZERO_SHOT=1 ;;
+    --scoring) SCORING=1 ;;
+    --parity) PARITY=1 ;;
+    *) echo "error: run_recipe.sh: unknown option $option (--force, --zero-shot, --scoring, --parity)" >&2; exit 2 ;;
+  esac
+done
+start=$SECONDS
 
 recipe_value() { # recipe_value KEY [STAGE]: a value from configs/RECIPE[_STAGE].yaml
-  $PY -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "configs/$RECIPE${2:+_$2}.yaml" "$1"
+  $PY tools/recipe_value.py "configs/$RECIPE${2:+_$2}.yaml" "$1"
 }
-DATA=${DATA:-../shared/data/round1_train_data.jsonl}
+DATA=${DATA:-$SHARED_DATA}
 MODEL=${MODEL:-$(recipe_value model_name_or_path)}
 WORK=${WORK:-data/work/$RECIPE}
 SAVE=${SAVE:-$(dirname "$(recipe_value output_dir)")}
 TEST=${TEST:-$WORK/test.jsonl}
 SUBMIT=${SUBMIT:-data/output/$RECIPE/submit.jsonl}
-BASELINE=${BASELINE:-}
+BASELINE=${BASELINE:-${ZERO_SHOT:+$WORK/zero_shot_answers.jsonl}}
 DATASET_DIR=${DATASET_DIR:-.}
 NPROC_PER_NODE=${NPROC_PER_NODE:-1}
 TEMPLATE=$(recipe_value template)
@@ -57,7 +75,7 @@ echo "[$TAG] data $DATA | model $MODEL | template $TEMPLATE | work $WORK | save 
 echo "[$TAG] training on $NPROC_PER_NODE process(es)${DEEPSPEED:+ with DeepSpeed $DEEPSPEED}${FSDP:+ with FSDP}"
 $PY tools/validate.py "$DATA"
 step "split train/validation by problem" "$WORK/val.jsonl" "$DATA" -- \
-  $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl" --val-ratio 0.1 --seed 42
+  $PY tools/split_dataset.py "$DATA" --train "$WORK/train.jsonl" --val "$WORK/val.jsonl"   # its 10%, seed 42
 [[ "$TEST" != "$WORK/test.jsonl" ]] || step "test-format file (validation without answers)" "$TEST" "$WORK/val.jsonl" -- \
   $PY tools/strip_answers.py "$WORK/val.jsonl" "$TEST"
 # Exports always run (seconds): data/sft/ is shared by every WORK, so it must follow this run's split.
@@ -89,22 +107,41 @@ if [[ -n "${FSDP:-}" ]]; then
 elif (( NPROC_PER_NODE > 1 )); then
   train=(env FORCE_TORCHRUN=1 NPROC_PER_NODE="$NPROC_PER_NODE" "${train[@]}")  # on the command line: in the stamp
 fi
+[[ -z $ZERO_SHOT ]] || step "zero-shot accuracy (base model)" "$WORK/zero_shot.json" "$MODEL" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
+  $PY tools/evaluate.py --model "$MODEL" --template "$TEMPLATE" --gold "$WORK/val.jsonl" \
+    --out "$WORK/zero_shot.json" --save "$WORK/zero_shot_answers.jsonl"
 step "train (configs/$RECIPE.yaml)" "$trained" "${train_inputs[@]}" -- \
   progress "$LOGS/train.log" "training step" "${train[@]}" "${model[@]}" output_dir="$SAVE/sft" "${train_args[@]}"
 unset FORCE_TORCHRUN   # one exported by the caller is for training only: predict runs in one process
-step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" \
-    "configs/${RECIPE}_predict.yaml" "${exports[@]}" "$MODEL" "${adapter[@]}" -- \
-  progress "$LOGS/predict.log" "prediction batch" $LF train "configs/${RECIPE}_predict.yaml" "${predict_model[@]}" \
-    output_dir="$SAVE/predict"
-step "accuracy of the predictions" "$WORK/val_metrics.json" "$SAVE/predict/generated_predictions.jsonl" "$WORK/val.jsonl" -- \
-  $PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" --out "$WORK/val_metrics.json"
+trained_model=(--model "$MODEL" --adapter "$SAVE/sft")
+[[ -n $FULL ]] && trained_model=(--model "$SAVE/sft")
+if [[ -n $SCORING ]]; then
+  step "accuracy of the trained model (letter scoring)" "$WORK/val_metrics.json" \
+      "$MODEL" "${adapter[@]}" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
+    $PY tools/evaluate.py "${trained_model[@]}" --template "$TEMPLATE" --gold "$WORK/val.jsonl" \
+      --out "$WORK/val_metrics.json" --save "$WORK/val_answers.jsonl"
+else
+  step "predict on the validation split (configs/${RECIPE}_predict.yaml)" "$SAVE/predict/generated_predictions.jsonl" \
+      "configs/${RECIPE}_predict.yaml" "${exports[@]}" "$MODEL" "${adapter[@]}" -- \
+    progress "$LOGS/predict.log" "prediction batch" $LF train "configs/${RECIPE}_predict.yaml" "${predict_model[@]}" \
+      output_dir="$SAVE/predict"
+  step "accuracy of the predictions" "$WORK/val_metrics.json" "$SAVE/predict/generated_predictions.jsonl" "$WORK/val.jsonl" -- \
+    $PY tools/evaluate.py --pred "$SAVE/predict/generated_predictions.jsonl" --gold "$WORK/val.jsonl" --out "$WORK/val_metrics.json"
+fi
 [[ -n $FULL ]] || step "merge (configs/${RECIPE}_merge.yaml)" "$SAVE/merged/config.json" "configs/${RECIPE}_merge.yaml" "$MODEL" "${adapter[@]}" -- \
   logged "$LOGS/merge.log" $LF export "configs/${RECIPE}_merge.yaml" "${model[@]}" \
     adapter_name_or_path="$SAVE/sft" export_dir="$SAVE/merged"
+[[ -z $PARITY || -n $FULL ]] || step "parity: adapter vs merged model" "$LOGS/parity.log" \
+    "$MODEL" "${adapter[@]}" "$SAVE/merged" "$WORK/val.jsonl" "$PROMPT_FILE" -- \
+  teed "$LOGS/parity.log" $PY tools/evaluate.py --model "$MODEL" --adapter "$SAVE/sft" --template "$TEMPLATE" \
+    --gold "$WORK/val.jsonl" --parity "$SAVE/merged" --parity-n 32
 step "submission by the $KIND model" "$SUBMIT" "$FINAL" "$TEST" ${BASELINE:+"$BASELINE"} "$PROMPT_FILE" -- \
   $PY tools/submit.py --model "$FINAL" --template "$TEMPLATE" --test "$TEST" --out "$SUBMIT" ${BASELINE:+--baseline "$BASELINE"}
 
-echo "[$TAG] validation accuracy: $($PY -c 'import json, sys; m = json.load(open(sys.argv[1]))
-print("{accuracy:.2%} of {subquestions} sub-questions, {unparseable} unparseable".format(**m))' "$WORK/val_metrics.json")"
+echo "[$TAG] $($PY tools/show_metrics.py "$WORK/val_metrics.json")"
 echo "[$TAG] $PRODUCT | submission $SUBMIT"
-echo "[$TAG] chat: llamafactory-cli webchat configs/${RECIPE}_chat.yaml"
+[[ -z $ZERO_SHOT ]] || $PY tools/show_metrics.py "$WORK/val_metrics.json" --vs "$WORK/zero_shot.json" | sed "s/^/[$TAG] /"
+chat=(model_name_or_path="$MODEL" adapter_name_or_path="$SAVE/sft")
+[[ -n $FULL ]] && chat=(model_name_or_path="$SAVE/sft")
+echo "[$TAG] chat: llamafactory-cli webchat configs/${RECIPE}_chat.yaml ${chat[*]}"
+echo "[$TAG] finished in $((SECONDS - start)) s"
