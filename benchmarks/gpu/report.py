@@ -3,7 +3,7 @@
 Usage: python benchmarks/gpu/report.py results_plan_lora_7b.json results_plan_qlora_32b.json
        python benchmarks/gpu/report.py                   (tables again, from benchmarks/gpu/results_train.json)
 
-Rates are re-derived from each run's raw step log (bench_metrics.rates), so a change of definition needs no
+Rates are re-derived from each run's raw step log (lrkit.throughput.rates), so a change of definition needs no
 device time. QLoRA 32B: a straight line through the base recipe's peak memory at 4, 8 and 16 layers (least
 squares; the 4-and-8 line's prediction for 16 says how straight it is), extrapolated to the model's 64 layers.
 """
