@@ -15,6 +15,7 @@ chmod +x /tmp/site/bin/llamafactory-cli
 printf '#!/bin/sh\nexec python3 "$@"\n' > /tmp/site/bin/python      # scripts/steps.sh (the demo) runs `python`
 chmod +x /tmp/site/bin/python
 tar -xf data/work/device/repo.tar -C /tmp/repo
+rm -rf /tmp/site/lrkit && cp -r /tmp/repo/tools/lrkit /tmp/site/lrkit   # lrkit as pip would install it (no build tool there)
 mkdir -p /tmp/repo/data/work/device
 cp data/work/device/*.jsonl /tmp/repo/data/work/device/
 cat > /tmp/env.sh <<'ENV'
