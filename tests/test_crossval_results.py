@@ -5,19 +5,17 @@ disagrees is one clear error); compare.py compares two cells question by questio
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
-from conftest import FIXTURES, REPO, TOOLS
+from conftest import FIXTURES, REPO
 
 SCRIPTS = REPO / "benchmarks" / "crossval"
 
 
 def script(name: str, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(TOOLS)}
     return subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), *map(str, args)], check=False,
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
 
 
 def combine(*args) -> subprocess.CompletedProcess:
