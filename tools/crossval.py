@@ -25,17 +25,16 @@ import shlex
 from pathlib import Path
 
 from lrkit.cli import err, run
-from lrkit.crossval import Plan, run as crossval
+from lrkit.crossval import SHARED_DATA, Plan, run as crossval
 from lrkit.prompts import DEFAULT_PROMPT
 from lrkit.records import write_json
 
-DEFAULT_DATA = Path("../shared/data/round1_train_data.jsonl")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipe", required=True, help="LLaMA-Factory training recipe (configs/*.yaml)")
-    parser.add_argument("--data", default=str(DEFAULT_DATA), help="labelled competition JSONL (default %(default)s)")
+    parser.add_argument("--data", default=str(SHARED_DATA), help="labelled competition JSONL (default %(default)s)")
     parser.add_argument("--folds", type=int, default=5, help="folds (default 5)")
     parser.add_argument("--seed", type=int, default=42, help="fold assignment seed (default 42)")
     parser.add_argument("--work", help="folds, logs, adapters (default data/work/crossval/RECIPE)")

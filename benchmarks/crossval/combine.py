@@ -12,30 +12,23 @@ answers.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from lrkit.cli import run
-from lrkit.crossval import combine, fold_part
-from lrkit.records import DataError, load_problems, write_json
-
-DEFAULT_DATA = Path("../shared/data/round1_train_data.jsonl")
-
+from lrkit.crossval import SHARED_DATA, combine, fold_part, read_results
+from lrkit.records import load_problems, write_json
 
 def _part(path: Path) -> dict:
     if path.is_dir():
         return fold_part(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not a results JSON ({exc})") from None
+    return read_results(path)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="+", type=Path, help="results JSON files or fold folders, in order")
     parser.add_argument("--out", required=True, type=Path, help="combined results JSON")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the labelled problems (default %(default)s)")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the labelled problems (default %(default)s)")
     parser.add_argument("--note", help="how the parts came about, kept in the JSON")
     args = parser.parse_args()
     records = load_problems(args.data) if args.data.exists() else None

@@ -11,32 +11,21 @@ difference per family, option count and gold letter.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from lrkit.cli import run
-from lrkit.crossval import compare
+from lrkit.crossval import SHARED_DATA, compare, read_results
 from lrkit.records import DataError, load_problems, write_json
-
-DEFAULT_DATA = Path("../shared/data/round1_train_data.jsonl")
-
-
-def _results(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not a results JSON ({exc})") from None
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("base", type=Path, help="results JSON of the reference cell")
     parser.add_argument("other", type=Path, help="results JSON of the cell compared with it")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the labelled problems (default %(default)s)")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the labelled problems (default %(default)s)")
     parser.add_argument("--out", type=Path, help="write the comparison as JSON")
     parser.add_argument("--bootstrap", type=int, default=2000, help="resamples for the interval (default 2000)")
     args = parser.parse_args()
-    base, other = _results(args.base), _results(args.other)
+    base, other = read_results(args.base), read_results(args.other)
     try:
         result = compare(load_problems(args.data), base, other, args.bootstrap)
     except DataError as exc:

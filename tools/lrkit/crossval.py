@@ -37,6 +37,17 @@ from .records import DataError, load_problems, write_json, write_jsonl
 from .report import classify_family
 from .splitting import assign_folds
 
+SHARED_DATA = Path("../shared/data/round1_train_data.jsonl")  # the real train set, beside the repository
+
+
+def read_results(path: Path) -> dict:
+    """A results JSON of tools/crossval.py (or benchmarks/crossval/combine.py), or a DataError naming the file."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: not a results JSON ({exc})") from None
+
+
 TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
 
 
