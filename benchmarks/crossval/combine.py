@@ -32,7 +32,7 @@ def main() -> int:
     parser.add_argument("--note", help="how the parts came about, kept in the JSON")
     args = parser.parse_args()
     records = load_problems(args.data) if args.data.exists() else None
-    result = combine([_part(p) for p in args.parts], records)
+    result = combine([_part(p) for p in args.parts], records, names=[str(p) for p in args.parts])
     result["parts"] = [str(p) for p in args.parts]
     if args.note:
         result["note"] = args.note

@@ -34,21 +34,24 @@ from .cli import read_yaml_mapping
 from .metrics import answer_map, score
 from .prompts import DEFAULT_PROMPT
 from .records import DataError, load_problems, write_json, write_jsonl
-from .report import classify_family
+from .report import with_family
 from .splitting import assign_folds
 
 SHARED_DATA = Path("../shared/data/round1_train_data.jsonl")  # the real train set, beside the repository
+TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
 
 
 def read_results(path: Path) -> dict:
     """A results JSON of tools/crossval.py (or benchmarks/crossval/combine.py), or a DataError naming the file."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not a results JSON ({exc})") from None
-
-
-TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(results, dict):
+        raise DataError(f"{path}:1: not a results JSON (an object with accuracy, folds, ...)")
+    return results
 
 
 @dataclass
@@ -261,7 +264,7 @@ def _read_answers(paths: list[Path]) -> dict:
 def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], bootstrap: int = 2000) -> dict:
     """The results of folds whose answers are in answer_files, over records (the problems they answered)."""
     predicted = _read_answers(answer_files)
-    gold = [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in records]
+    gold = with_family(records)
     metrics = score(gold, predicted)
     return {
         "accuracy": metrics["accuracy"],
@@ -345,12 +348,11 @@ def fold_part(folder: Path) -> dict:
     if not done.exists():
         raise DataError(f"{folder}: no done.json (the fold did not finish)")
     fold = json.loads(done.read_text(encoding="utf-8"))
-    part = summarize(load_problems(folder / "test.jsonl"), [fold], [folder / "answers.jsonl"])
-    part["problems_all_correct"] = round(part["problem_accuracy"] * part["problems"])
-    return part
+    return summarize(load_problems(folder / "test.jsonl"), [fold], [folder / "answers.jsonl"])
 
 
-def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int = 2000, log=print) -> dict:
+def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int = 2000, log=print,
+            names: list[str] | None = None) -> dict:
     """Results of one cell pieced together from several runs (device sessions are time-boxed): each part is a
     results JSON or fold_part(). Parts are taken in order; a part whose folds were already taken is a
     reproducibility check: its folds must have the same accuracy, else DataError (not the same configuration).
@@ -358,24 +360,28 @@ def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int
     is given only when all parts have them."""
     taken: dict[int, dict] = {}
     used = []
+    names = names or [f"part {i + 1}" for i in range(len(parts))]
     for i, part in enumerate(parts):
+        missing = [key for key in ("folds", "accuracy", "subquestions", "problems", "problem_accuracy") if key not in part]
+        if missing:
+            raise DataError(f"{names[i]}: not cross-validation results (no {', '.join(missing)})")
         folds = {f["fold"]: f for f in part["folds"]}
         seen = set(folds) & set(taken)
         for k in sorted(seen):
             if abs(folds[k]["accuracy"] - taken[k]["accuracy"]) > 1e-9:
-                raise DataError(f"part {i + 1}: fold {k} has accuracy {folds[k]['accuracy']} here and "
+                raise DataError(f"{names[i]}: fold {k} has accuracy {folds[k]['accuracy']} here and "
                                 f"{taken[k]['accuracy']} before: not the same configuration")
-            log(f"[combine] part {i + 1}: fold {k} reproduced ({folds[k]['accuracy']:.2%})")
+            log(f"[combine] {names[i]}: fold {k} reproduced ({folds[k]['accuracy']:.2%})")
         if seen:
             if seen != set(folds):
-                raise DataError(f"part {i + 1}: folds {sorted(folds)} overlap {sorted(seen)} only in part: split it")
+                raise DataError(f"{names[i]}: folds {sorted(folds)} overlap {sorted(seen)} only in part: split it")
             continue
         taken.update(folds)
         used.append(part)
     n = sum(p["subquestions"] for p in used)
     correct = sum(round(p["accuracy"] * p["subquestions"]) for p in used)
     problems = sum(p["problems"] for p in used)
-    all_correct = sum(p.get("problems_all_correct", round(p["problem_accuracy"] * p["problems"])) for p in used)
+    all_correct = sum(round(p["problem_accuracy"] * p["problems"]) for p in used)
     out = {"accuracy": round(correct / n, 4), "subquestions": n, "correct": correct, "problems": problems,
            "problem_accuracy": round(all_correct / problems, 4)}
     for key in _COUNTED:
@@ -420,7 +426,7 @@ def compare(records: list[dict], base: dict, other: dict, bootstrap: int = 2000,
     common = [r for r in records if all((r["id"], i) in a and (r["id"], i) in b for i in range(len(r["questions"])))]
     if not common:
         raise DataError("the two results share no answered problem")
-    gold = [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in common]
+    gold = with_family(common)
     sa, sb = score(gold, a), score(gold, b)
     rows, only_base, only_other = [], 0, 0
     for r in common:

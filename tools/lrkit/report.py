@@ -38,15 +38,18 @@ def _length_tertiles(records: list[dict]) -> dict[str, str]:
     return {r["id"]: "short" if len(r["problem"]) < cut1 else "medium" if len(r["problem"]) < cut2 else "long" for r in records}
 
 
+def with_family(gold: list[dict]) -> list[dict]:
+    """The gold records with ``family`` filled in by the keyword classifier where they lack it."""
+    return [{**r, "family": r.get("family") or classify_family(r["problem"])} for r in gold]
+
+
 def labelled(gold: list[dict]) -> tuple[list[dict], bool]:
     """The gold records with ``family`` and ``difficulty`` filled in where they lack them (keyword classifier,
     length tertile), so that :func:`lrkit.metrics.score` breaks accuracy down by them; and whether difficulty
     is the length proxy."""
     proxy = None if all("difficulty" in r for r in gold) else _length_tertiles(gold)
     return [
-        {**r, "family": r.get("family") or classify_family(r["problem"]),
-         "difficulty": str(r["difficulty"]) if proxy is None else proxy[r["id"]]}
-        for r in gold
+        {**r, "difficulty": str(r["difficulty"]) if proxy is None else proxy[r["id"]]} for r in with_family(gold)
     ], proxy is not None
 
 
