@@ -1,7 +1,7 @@
 """Score predictions against gold answers, or answer the gold's questions with a model and score that.
 
 Usage: python tools/evaluate.py --pred P --gold G.jsonl [--json] [--out METRICS.json] [--report DIR]
-       python tools/evaluate.py --model PATH [--adapter A ...] --gold G.jsonl --backend scoring|generate
+       python tools/evaluate.py --model PATH [--adapter A ...] --gold G.jsonl --backend scoring|generate|vllm
               [--template NAME --prompt FILE --batch-size N] [--vote] [--samples K] [--report DIR]
        python tools/evaluate.py --model BASE --adapter A --gold G.jsonl --parity MERGED [--parity-n 64]
 
@@ -18,7 +18,8 @@ error: exit 1, nothing written.
 
 With --model the questions are answered by the model: the scoring backend reads the logits of
 the answer letter after "答案是：" (one forward pass per sub-question, problem text shared across
-its sub-questions); the generation backend writes free text and the letter is extracted. Prompts
+its sub-questions); the generation backends write free text and the letter is extracted (generate:
+transformers, any machine; vllm: a vLLM engine on a CUDA GPU, same prompts and stop tokens). Prompts
 are LLaMA-Factory's template (--template, as in the training recipe) around the prompt file
 (--prompt, as given to tools/export_alpaca.py), so they are the tokens the model was trained on.
 
@@ -72,6 +73,8 @@ def parity(args, gold: list[dict]) -> int:
 
     if len(args.adapter) != 1:
         raise DataError("--parity needs exactly one --adapter (the one that was merged)")
+    if args.backend != "scoring":
+        raise DataError("--parity compares letter scores: use it with --backend scoring")
     results = []
     for label, model_path, adapters in (("adapter", args.model, args.adapter), ("merged", args.parity, [])):
         args.model = model_path

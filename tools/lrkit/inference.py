@@ -14,7 +14,9 @@ that restart after the prefix, so every sub-question gets the same computation a
 unshared sequence. Only the hidden state at each sub-question's last token reaches the LM head.
 
 Generation backend: the training prompt alone; the model writes its reasoning and
-``答案是：X``; the LAST answer line is extracted by :mod:`lrkit.extraction`.
+``答案是：X``; the LAST answer line is extracted by :mod:`lrkit.extraction`. Two engines: transformers
+``generate`` (:func:`generate_answers`, any machine) and vLLM (:func:`generate_answers_vllm`, a CUDA GPU), fed
+the same prompt token ids and stop tokens.
 """
 
 from __future__ import annotations
@@ -382,6 +384,58 @@ def generate_answers(
                     results[i].append(Answer(items[i].key, extract_answer(text, items[i].n_options), text=text))
             bar.update(len(chunk))
     return results, time.perf_counter() - start
+
+
+def open_vllm(path: str, adapters: Sequence[str] = (), gpu_memory_utilization: float = 0.5, max_model_len: int = 4096,
+              seed: int = 0, max_lora_rank: int = 64):
+    """A vLLM engine for the generation backend ``vllm`` (bf16 weights, prefix caching, CUDA graphs).
+
+    vLLM must be installed (its wheel pins one torch version: benchmarks/gpu/fetch_vllm.py). LoRA adapters are
+    served by the engine itself (``enable_lora``), one request per adapter, so no merged copy is needed.
+    """
+    try:
+        from vllm import LLM
+    except ImportError as e:
+        raise DataError(f"--backend vllm needs the vllm package ({e}); see benchmarks/gpu/README.md, 'vLLM on the device'") from None
+    options = {"enable_lora": True, "max_loras": len(adapters), "max_lora_rank": max_lora_rank} if adapters else {}
+    return LLM(model=path, dtype="bfloat16", gpu_memory_utilization=gpu_memory_utilization, max_model_len=max_model_len,
+               seed=seed, enable_prefix_caching=True, **options)
+
+
+def generate_answers_vllm(
+    llm,
+    prompter: Prompter,
+    items: list[Item],
+    adapter: str | None = None,
+    adapter_index: int = 0,
+    max_new_tokens: int = 256,
+    samples: int = 1,
+    temperature: float = 0.7,
+    top_p: float = 0.95,
+    seed: int = 0,
+) -> tuple[list[list[Answer]], float, int]:
+    """:func:`generate_answers` through a vLLM engine (:func:`open_vllm`): the same prompt token ids, the same stop
+    tokens (the template's), greedy when ``samples`` is 1. Returns the answers, the seconds and the generated tokens."""
+    from vllm import SamplingParams
+    from vllm.inputs import TokensPrompt
+
+    stop_ids = prompter.template.get_stop_token_ids(prompter.tokenizer)
+    sampling = {"temperature": temperature, "top_p": top_p} if samples > 1 else {"temperature": 0.0}
+    params = SamplingParams(n=samples, max_tokens=max_new_tokens, stop_token_ids=stop_ids, seed=seed,
+                            skip_special_tokens=True, **sampling)
+    lora = None
+    if adapter:
+        from vllm.lora.request import LoRARequest
+
+        lora = LoRARequest(f"a{adapter_index}", adapter_index + 1, str(adapter))
+    start = time.perf_counter()
+    outputs = llm.generate([TokensPrompt(prompt_token_ids=item.prompt_ids) for item in items], params,
+                           lora_request=lora, use_tqdm=True)
+    seconds = time.perf_counter() - start
+    results = [[Answer(item.key, extract_answer(c.text, item.n_options), text=c.text) for c in out.outputs]
+               for item, out in zip(items, outputs)]
+    tokens = sum(len(c.token_ids) for out in outputs for c in out.outputs)
+    return results, seconds, tokens
 
 
 def rate(n: int, seconds: float) -> str:

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# On the GPU machine: re-write $OUT/ladder.tar.gz (results, finished folds' answers, logs) every 10 s for SECONDS
+# (default 0: once), so a call cut off by the session's end still brings back what was finished. Prints the log's end.
+# Usage: bash benchmarks/crossval/device_collect.sh [SECONDS]
+set -uo pipefail
+W=${W:-/tmp/ladder}
+end=$((SECONDS + ${1:-0}))
+while :; do
+  (cd "$W" && tar -czf "$OUT/ladder.tmp.tar.gz" --ignore-failed-read results_*.json *.log */fold*/done.json \
+    */fold*/answers.jsonl */fold*/test.jsonl */fold*/train.log */logs 2>/dev/null; mv "$OUT/ladder.tmp.tar.gz" "$OUT/ladder.tar.gz")
+  [[ $SECONDS -ge $end ]] && break
+  sleep 10
+done
+tail -c 1500 "$W/log"

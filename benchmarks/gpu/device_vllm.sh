@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# On the GPU machine, after benchmarks/crossval/device_start.sh converted the model and the 13 chunks of
+# .carry/vllm/vllm_0.21.0 arrived in /tmp/vllm_chunks (one per call): install vLLM into /tmp/vllm_site (after
+# /tmp/site on PYTHONPATH, so the pinned transformers and peft win) and start benchmarks/gpu/generation.py in the
+# background. Arguments go to generation.py. Follow it with: tail /tmp/ladder/vllm.log
+set -euo pipefail
+source /tmp/env.sh
+if [[ ! -f /tmp/vllm_site/.done ]]; then
+  mkdir -p /tmp/vllm_pkg
+  cat /tmp/vllm_chunks/vllm.tar.* | tar -x -C /tmp/vllm_pkg
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/vllm_site /tmp/vllm_pkg/wheels/*.whl
+  touch /tmp/vllm_site/.done
+fi
+echo "export PYTHONPATH=/tmp/site:/tmp/vllm_site" >> /tmp/env.sh
+source /tmp/env.sh
+python3 -m pip show numba torchvision torchaudio numpy setuptools 2>/dev/null | grep -E "^(Name|Version)" | paste - - || true
+cd /tmp/repo
+mkdir -p /tmp/ladder
+setsid nohup python3 benchmarks/gpu/generation.py --model /tmp/models/qwen2.5-coder-1.5b-instruct \
+  --data data/work/device/real.jsonl --out /tmp/ladder/results_generation.json "$@" > /tmp/ladder/vllm.log 2>&1 < /dev/null &
+sleep 2; echo "started generation.py"
