@@ -35,11 +35,12 @@ demo() {
     && echo "=== demo: done in $((SECONDS - start)) s" || echo "=== demo: FAILED after $((SECONDS - start)) s"
   rm -rf "$W/demo/save/merged"                 # 3 GB, not needed once the submission is written
 }
+cells=()                                       # PIDs of the background cells (`wait` must not wait for the memory log)
 for cell in $CELLS; do
-  if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & continue; fi
+  if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & cells+=($!); continue; fi
   case $cell in
     demo)               demo ;;
-    wait)               echo "=== waiting for background cells $(date +%T)"; wait ;;
+    wait)               echo "=== waiting for background cells $(date +%T)"; ((${#cells[@]})) && wait "${cells[@]}"; cells=() ;;
     zero_shot)          cv $cell --recipe configs/lora_1.5b.yaml --no-train ;;
     lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel $P ;;
     lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --train-args "learning_rate=1e-4" ;;
@@ -56,7 +57,7 @@ for cell in $CELLS; do
     *) echo "unknown cell $cell" ;;
   esac
 done
-wait
+((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
 (cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log demo/*.json demo/logs */fold*/train.log */logs \
