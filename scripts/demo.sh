@@ -16,6 +16,7 @@
 #             torch you manage yourself)
 #   SUBMIT    submission written for the test-format file [data/output/demo/submit.jsonl, data/output/demo-gpu/...]
 #   TRAIN_ARGS extra LLaMA-Factory overrides for training, e.g. "max_steps=60 learning_rate=2e-4" []
+#   PRETRAIN  gpu: the first stage's problems, as scripts/run_recipe.sh takes it [generated]; none: real data only
 #
 # The pipeline is scripts/run_recipe.sh RECIPE --zero-shot --scoring --parity (RECIPE demo_cpu or lora_1.5b): split
 # train/validation by problem -> unlabelled test-format copy of the validation split (the repo has no test set) ->

@@ -19,7 +19,7 @@ TRAIN_RECIPES = ["demo_cpu", "lora_1.5b", "lora_7b", "qlora_32b", "qlora_72b"]
 FULL_RECIPES = ["full_1.5b"]  # full fine-tunes: predict and chat load the trained folder itself, nothing to merge
 STAGES = ("predict", "merge", "chat")
 # What scripts/demo.sh and scripts/run_recipe.sh register (names from the recipes they run).
-SCRIPT_DATASETS = {"demo_train", "demo_val", "real_train", "real_val"}
+SCRIPT_DATASETS = {"demo_train", "demo_val", "real_train", "real_val", "generated_pretrain"}
 
 
 def load(name: str) -> dict:
@@ -57,7 +57,7 @@ def test_recipe_parses_without_absolute_paths(path):
             assert (REPO / value).exists(), f"{path.name}: {key} {value} does not exist"
 
 
-@pytest.mark.parametrize("name", [f"{r}{s}" for r in TRAIN_RECIPES for s in ("", "_predict")])
+@pytest.mark.parametrize("name", [f"{r}{s}" for r in TRAIN_RECIPES for s in ("", "_predict")] + ["lora_1.5b_pretrain"])
 def test_recipe_datasets_are_registered(name):
     # Only the recipes scripts/demo.sh and scripts/run_recipe.sh run: benchmark recipes (lora_135m, full_135m)
     # get their datasets as overrides from their driver.
@@ -100,6 +100,17 @@ def test_recipe_family_agrees(recipe):
     predict = load(f"{recipe}_predict")
     assert predict["do_predict"] and predict["predict_with_generate"] and predict["eval_dataset"]
     assert predict.get("quantization_bit") == train.get("quantization_bit")
+
+
+def test_first_stage_is_the_recipe_on_other_data():
+    """configs/lora_1.5b_pretrain.yaml (run by scripts/run_recipe.sh before lora_1.5b) differs from the recipe only in
+    its data, output folder, epochs and the split of the same 32 examples per step."""
+    main, first = load("lora_1.5b"), load("lora_1.5b_pretrain")
+    differ = {"dataset", "output_dir", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps"}
+    assert {k: v for k, v in main.items() if k not in differ} == {k: v for k, v in first.items() if k not in differ}
+    assert first["dataset"] != main["dataset"] and first["output_dir"] != main["output_dir"]
+    steps = lambda r: r["per_device_train_batch_size"] * r["gradient_accumulation_steps"]  # noqa: E731
+    assert steps(first) == steps(main) == 32
 
 
 @pytest.mark.parametrize("recipe", FULL_RECIPES)

@@ -88,6 +88,35 @@ def test_pipeline_trains_predicts_merges_and_submits(pipeline):
     assert changed.count(": unchanged since ") in (2, 3), changed
 
 
+def test_first_stage_on_generated_problems(tiny_model, tmp_path):
+    """run_recipe.sh lora_1.5b runs its first stage (configs/lora_1.5b_pretrain.yaml) on generated problems, then
+    continues that adapter on the real split; a re-run skips both stages; PRETRAIN=none trains the real stage alone."""
+    tiny = ("max_steps=2 learning_rate=0.05 bf16=false per_device_train_batch_size=2 gradient_accumulation_steps=1 "
+            "plot_loss=false preprocessing_num_workers=1 dataloader_num_workers=0")
+    paths = {"WORK": tmp_path / "work", "SAVE": tmp_path / "save", "SUBMIT": tmp_path / "submit.jsonl",
+             "DATASET_DIR": tmp_path / "datasets"}
+    common = {k: str(v) for k, v in paths.items()} | {
+        "MODEL": str(tiny_model), "DATA": str(FIXTURES / "sample_train.jsonl"), "TRAIN_ARGS": tiny,
+        "PRETRAIN_ARGS": tiny, "PRETRAIN_GEN": "--n 6 --seed 0"}
+    out = run(["bash", "scripts/run_recipe.sh", "lora_1.5b", "--scoring"], tmp_path / "run.log", timeout=900, **common)
+    from lrkit.records import load_problems
+
+    assert len(load_problems(paths["WORK"] / "pretrain.jsonl")) == 6
+    assert "generated_pretrain" in json.loads((paths["DATASET_DIR"] / "dataset_info.json").read_text(encoding="utf-8"))
+    first, second = paths["SAVE"] / "pretrain", paths["SAVE"] / "sft"
+    assert (first / "adapter_model.safetensors").exists() and (second / "adapter_model.safetensors").exists()
+    assert (first / "adapter_model.safetensors").read_bytes() != (second / "adapter_model.safetensors").read_bytes()
+    # the real stage resumed the first stage's adapter (LLaMA-Factory's adapter loader says so)
+    assert f"Loaded adapter(s): {first}" in (paths["WORK"] / "logs" / "train.log").read_text(encoding="utf-8")
+    assert (paths["SUBMIT"]).exists() and "first stage on generated problems" in out
+    again = run(["bash", "scripts/run_recipe.sh", "lora_1.5b", "--scoring"], tmp_path / "rerun.log", timeout=600, **common)
+    assert re.search(r"first stage on generated problems.*(skip|unchanged)", again), again[-3000:]
+    alone = run(["bash", "scripts/run_recipe.sh", "lora_1.5b", "--scoring"], tmp_path / "alone.log", timeout=900,
+                **(common | {"PRETRAIN": "none"}))
+    assert "first stage" not in alone
+    assert re.search(r"train \(configs/lora_1.5b.yaml\).*(re-run|changed|because)", alone, re.S), alone[-3000:]
+
+
 def test_merged_model_answers_as_the_adapter(pipeline):
     from safetensors.torch import load_file
 

@@ -59,9 +59,19 @@ def _wheel_for(name: str, specifier, dest: Path) -> Path | None:
     return max(found)[1] if found else None
 
 
+_CHOSEN: dict[tuple[str, str], Path | None] = {}  # (name, specifier) -> wheel: later rounds ask pip only what is new
+
+
 def _download(req: Requirement, specifier, dest: Path) -> Path | None:
     """The wheel for req.name under specifier in dest (downloaded unless there), or None when the index has none."""
     name = canonicalize_name(req.name)
+    if (name, str(specifier)) in _CHOSEN:
+        return _CHOSEN[name, str(specifier)]
+    _CHOSEN[name, str(specifier)] = wheel = _fetch(req, specifier, dest, name)
+    return wheel
+
+
+def _fetch(req: Requirement, specifier, dest: Path, name: str) -> Path | None:
     cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "--python-version",
            "3.12", "--implementation", "cp", "-d", str(dest), f"{req.name}{specifier}"]
     for platform in PLATFORMS:
@@ -133,7 +143,7 @@ def main() -> int:
     parser.add_argument("--chunk-mib", type=int, default=62, help="chunk size in MiB (default %(default)s)")
     parser.add_argument("--constraint", action="append", default=[], metavar="REQ",
                         help="extra version bound, e.g. 'xgrammar<0.2.9' (repeatable)")
-    parser.add_argument("--rounds", type=int, default=10, help="re-resolutions allowed to settle conflicts")
+    parser.add_argument("--rounds", type=int, default=40, help="re-resolutions allowed to settle conflicts")
     args = parser.parse_args()
     have = _names(HERE / "device_packages.txt") | _names(HERE / "wheels.txt")
     wheels = args.out / "wheels"
