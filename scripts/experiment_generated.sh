@@ -20,6 +20,7 @@ PART1_BYTES=$((36 * 1024 * 1024)) # 22 MiB of wheels travel with part 1: both ca
 
 case ${1:-} in
 prepare)
+  source scripts/steps.sh   # SHARED_DATA (here, where lrkit is installed)
   PY=.venv/bin/python
   bash benchmarks/gpu/fetch_wheels.sh
   gguf=$($PY tools/fetch_model.py smollm2-135m-instruct --gguf-only | tail -1)
@@ -28,13 +29,14 @@ prepare)
   tail -c +$((PART1_BYTES + 1)) "$gguf" > $EXP/part2/smollm2-135m-instruct.gguf.001
   $PY -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
     -d $EXP/part2 gguf==0.19.0    # transformers reads GGUF through it; the device image lacks it
-  cp ../shared/data/round1_train_data.jsonl $EXP/part2/real.jsonl
+  cp "$SHARED_DATA" $EXP/part2/real.jsonl
   du -sh .whl $EXP/part1 $EXP/part2
   ;;
 dry-run)
+  source scripts/steps.sh
   rm -rf data/work/exp_dry
   .venv/bin/python benchmarks/generated_data/experiment.py "$PLAN" --model models/smollm2-135m-instruct \
-    --real ../shared/data/round1_train_data.jsonl --work data/work/exp_dry --results data/work/exp_dry/results.json \
+    --real "$SHARED_DATA" --work data/work/exp_dry --results data/work/exp_dry/results.json \
     --scale 0.003 --eval-problems 2 --max-new-tokens 16 --deadline-s 3000 \
     --set use_cpu=true max_steps=2 per_device_train_batch_size=2 preprocessing_num_workers=1 dataloader_num_workers=0 \
     "${@:2}"

@@ -111,7 +111,7 @@ step() { # step NAME OUTPUT [INPUT...] -- command...
 PATH="$PWD/.venv/bin:$PATH"
 LF=llamafactory-cli
 PY=python
-SHARED_DATA=../shared/data/round1_train_data.jsonl   # the competition's 500 training problems, outside the repo
+SHARED_DATA=$($PY -c 'import lrkit; print(lrkit.SHARED_DATA)')   # the competition's 500 training problems, outside the repo
 PROMPT_FILE=prompts/seed_zh.j2   # the tools' default --prompt: an input of every step that builds prompts
 
 logged() { # logged LOGFILE command...: run with all output in LOGFILE; on failure show its tail

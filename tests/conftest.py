@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from lrkit import SHARED_DATA
+
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / "tools"
-SHARED_TRAIN = REPO.parent / "shared" / "data" / "round1_train_data.jsonl"
+SHARED_TRAIN = REPO / SHARED_DATA
 FIXTURES = REPO / "data" / "fixtures"
 DEFAULT_MODEL = REPO / "models" / "smollm2-135m-instruct"  # scripts/setup.sh makes it
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lrkit import SHARED_DATA
 from lrkit.alpaca import target_text
 from lrkit.generators.base import ITEM, LEVELS, unspaced
 from lrkit.generators.rule_deduction import parse_world
@@ -19,7 +20,7 @@ from lrkit.generators.registry import FAMILIES, generate, make_problem, select
 from lrkit.records import LETTERS, check_record
 
 REPO = Path(__file__).resolve().parents[1]
-TRAIN = REPO.parent / "shared" / "data" / "round1_train_data.jsonl"
+TRAIN = REPO / SHARED_DATA
 PER_FAMILY = 300          # problems per family for the independent check (all three levels)
 DUPLICATE_RATE = 0.02     # documented ceiling of exact duplicates (normalised text) among generated problems
 NEAR_DUPLICATE = 0.6      # Jaccard of character 5-grams above which two problems count as near-duplicates

@@ -25,7 +25,8 @@ import shlex
 from pathlib import Path
 
 from lrkit.cli import err, run
-from lrkit.crossval import SHARED_DATA, Plan, run as crossval
+from lrkit import SHARED_DATA
+from lrkit.crossval import Plan, run as crossval
 from lrkit.prompts import DEFAULT_PROMPT
 from lrkit.records import write_json
 

@@ -15,7 +15,8 @@ import argparse
 from pathlib import Path
 
 from lrkit.cli import run
-from lrkit.crossval import SHARED_DATA, combine, fold_part, read_results
+from lrkit import SHARED_DATA
+from lrkit.crossval import combine, fold_part, read_results
 from lrkit.records import load_problems, write_json
 
 def _part(path: Path) -> dict:

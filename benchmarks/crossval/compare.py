@@ -14,7 +14,8 @@ import argparse
 from pathlib import Path
 
 from lrkit.cli import run
-from lrkit.crossval import SHARED_DATA, compare, read_results
+from lrkit import SHARED_DATA
+from lrkit.crossval import compare, read_results
 from lrkit.records import DataError, load_problems, write_json
 
 def main() -> int:

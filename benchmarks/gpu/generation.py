@@ -22,7 +22,7 @@ import gc
 import time
 
 from lrkit import cli
-from lrkit.crossval import SHARED_DATA
+from lrkit import SHARED_DATA
 from lrkit.inference import (Prompter, generate_answers, generate_answers_vllm, guess_template, load_model,
                              load_tokenizer, open_vllm)
 from lrkit.metrics import answer_map

@@ -5,7 +5,8 @@
 #   data/work/gpu_bench/       the real Qwen2 tokenizer and the train set rendered with the seed's prompt
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-TRAIN=${1:-../shared/data/round1_train_data.jsonl}
+source scripts/steps.sh           # SHARED_DATA
+TRAIN=${1:-$SHARED_DATA}
 PY=.venv/bin/python
 bash benchmarks/gpu/fetch_wheels.sh
 $PY benchmarks/gpu/make_qwen2_tokenizer.py data/work/gpu_bench/tokenizer

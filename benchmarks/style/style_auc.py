@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lrkit import SHARED_DATA
 from lrkit.report import classify_family
 
 HERE = Path(__file__).resolve().parent
@@ -144,8 +145,7 @@ def within_family(real_all: list[dict], args) -> dict[str, dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", default=str(REPO.parent / "shared" / "data" / "round1_train_data.jsonl"),
-                        help="real competition JSONL (default ../shared/data/round1_train_data.jsonl)")
+    parser.add_argument("--real", default=str(REPO / SHARED_DATA), help="real competition JSONL (default %s)" % SHARED_DATA)
     parser.add_argument("--generated", help="generated JSONL (records with 'family'); default: generate --n on the fly")
     parser.add_argument("--n", type=int, default=500, help="problems per side (default 500)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed, sampling and fold seed (default 0)")

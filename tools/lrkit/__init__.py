@@ -7,4 +7,9 @@ from ``pyproject.toml``.
 
 Repository files the package reads by default (``prompts/``, ``configs/``, ``.cache/``) are named
 relative to the working folder, which is the repository root, as for LLaMA-Factory's ``dataset_dir: .``.
+``SHARED_DATA`` is the competition's real train set beside the repository, the default data of every tool and
+script (the shell scripts read it from here: scripts/steps.sh).
 """
+from pathlib import Path
+
+SHARED_DATA = Path("../shared/data/round1_train_data.jsonl")

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import SHARED_DATA
 from .alpaca import alpaca_records, register
 from .cli import read_yaml_mapping
 from .metrics import answer_map, score
@@ -37,7 +38,6 @@ from .records import DataError, load_problems, write_json, write_jsonl
 from .report import with_family
 from .splitting import assign_folds
 
-SHARED_DATA = Path("../shared/data/round1_train_data.jsonl")  # the real train set, beside the repository
 TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
 
 
