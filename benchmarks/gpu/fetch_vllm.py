@@ -4,7 +4,8 @@ Usage: python benchmarks/gpu/fetch_vllm.py [--vllm vllm==0.21.0] [--out .carry/v
 
 The device has torch 2.11 (cu130) and reaches no registry. Read 2026-12-02 from the wheels' METADATA: vllm 0.20-0.24
 pin torch==2.11.0 (0.27 pins 2.13, 0.33 pins 2.14); 0.22 and 0.24 need llguidance>=1.7, which this index lacks, so
-0.21.0 is the newest whose tree resolves here: 76 wheels, 796 MiB, 13 chunks. It takes transformers >=4.56 except
+0.21.0 is the newest whose tree resolves here: 94 wheels, 856 MiB, 14 chunks (xgrammar 0.2.5.post1 and
+quack-kernels 0.4.1 after the conflict rounds, about 3 min). It takes transformers >=4.56 except
 5.0-5.5.0, so our 5.6.0 stays.
 Starting from the requirement given, the script reads each downloaded wheel's Requires-Dist (markers evaluated for
 CPython 3.12 on Linux x86-64, with the extras asked for, e.g. mistral_common[image]), skips what the device already has (benchmarks/gpu/device_packages.txt)
