@@ -117,6 +117,26 @@ def test_first_stage_on_generated_problems(tiny_model, tmp_path):
     assert re.search(r"train \(configs/lora_1.5b.yaml\).*(re-run|changed|because)", alone, re.S), alone[-3000:]
 
 
+def test_full_fine_tuning_path(tiny_model, tmp_path):
+    """run_recipe.sh full_1.5b: the trained folder is the model (no adapter, no merge); scoring and the submission
+    load it; the chat line names it."""
+    tiny = ("max_steps=2 learning_rate=1e-3 bf16=false per_device_train_batch_size=2 gradient_accumulation_steps=1 "
+            "plot_loss=false preprocessing_num_workers=1 dataloader_num_workers=0")
+    work, save, submit = tmp_path / "work", tmp_path / "save", tmp_path / "submit.jsonl"
+    out = run(["bash", "scripts/run_recipe.sh", "full_1.5b", "--scoring"], tmp_path / "run.log", timeout=900,
+              MODEL=str(tiny_model), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(work), SAVE=str(save),
+              SUBMIT=str(submit), DATASET_DIR=str(tmp_path / "datasets"), TRAIN_ARGS=tiny)
+    assert (save / "sft" / "config.json").exists() and list((save / "sft").glob("*.safetensors"))
+    assert not (save / "sft" / "adapter_config.json").exists() and not (save / "merged").exists()
+    assert "] merge (" not in out and "parity" not in out  # a full fine-tune has nothing to merge
+    from lrkit.records import load_problems
+
+    val, answered = load_problems(work / "val.jsonl"), load_problems(submit, unlabelled=True)
+    assert [r["id"] for r in answered] == [r["id"] for r in val]
+    assert all(q["answer"] in "ABCDEFG"[: len(q["options"])] for r in answered for q in r["questions"])
+    assert f"fine-tuned model {save / 'sft'}" in out and f"model_name_or_path={save / 'sft'}" in out
+
+
 def test_merged_model_answers_as_the_adapter(pipeline):
     from safetensors.torch import load_file
 
