@@ -4,6 +4,7 @@
 # Usage: bash benchmarks/crossval/device_collect.sh [SECONDS]
 set -uo pipefail
 W=${W:-/tmp/ladder}
+[[ ${1:-0} =~ ^[0-9]+$ && -n ${OUT:-} ]] || { sed -n 2,4p "$0" >&2; echo "error: SECONDS must be a whole number and OUT set (the device's output folder)" >&2; exit 2; }
 end=$((SECONDS + ${1:-0}))
 while :; do
   (cd "$W" && tar -czf "$OUT/ladder.tmp.tar.gz" --ignore-failed-read results_*.json *.log */fold*/done.json \

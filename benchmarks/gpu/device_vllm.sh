@@ -11,7 +11,7 @@ if [[ ! -f /tmp/vllm_site/.done ]]; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/vllm_site /tmp/vllm_pkg/wheels/*.whl
   touch /tmp/vllm_site/.done
 fi
-echo "export PYTHONPATH=/tmp/site:/tmp/vllm_site" >> /tmp/env.sh
+grep -q vllm_site /tmp/env.sh || echo "export PYTHONPATH=/tmp/site:/tmp/vllm_site" >> /tmp/env.sh   # once
 source /tmp/env.sh
 python3 -m pip show numba torchvision torchaudio numpy setuptools 2>/dev/null | grep -E "^(Name|Version)" | paste - - || true
 cd /tmp/repo
