@@ -50,6 +50,10 @@ for cell in $CELLS; do
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
     gen4k_then_real)    cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
+    gen4k_then_real_lr1e-4) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+                          --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "learning_rate=1e-4" ;;
+    gen4k_then_real_ep2) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+                          --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "num_train_epochs=2" ;;
     shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
