@@ -81,6 +81,26 @@ def test_a_fold_that_disagrees_is_one_clear_error(tmp_path):
     assert missing.returncode == 1 and "Traceback" not in missing.stderr, missing.stderr
 
 
+def test_a_fold_cut_off_after_its_test_answers_counts(tmp_path):
+    """A fold whose held-out evaluation was cut off (no done.json) counts when its answers cover its test problems,
+    marked unfinished; with an answer missing it is one clear error."""
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    folder, correct, n = _fold(tmp_path, 3, records, wrong=2)
+    (folder / "done.json").unlink()
+    out = tmp_path / "cut.json"
+    proc = combine(folder, "--out", out, "--data", data)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["correct"] == correct and result["subquestions"] == n
+    assert result["folds"][0]["fold"] == 3 and "unfinished" in result["folds"][0]
+    lines = (folder / "answers.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "answers.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    proc = combine(folder, "--out", tmp_path / "short.json", "--data", data)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no answer for" in proc.stderr, proc.stderr
+    assert not (tmp_path / "short.json").exists()
+
+
 def test_compare_two_cells_question_by_question(tmp_path):
     data = FIXTURES / "sample_train.jsonl"
     records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]

@@ -343,12 +343,30 @@ _COUNTED = ("by_family", "by_options", "by_answer_letter")
 
 
 def fold_part(folder: Path) -> dict:
-    """One finished fold's folder (done.json, test.jsonl, answers.jsonl) as a part for combine()."""
+    """One finished fold's folder (done.json, test.jsonl, answers.jsonl) as a part for combine().
+
+    A fold cut off after its test answers were written (the held-out evaluation, which comes last, unfinished: the
+    device session ended) has no done.json; it is taken when answers.jsonl answers every sub-question of test.jsonl,
+    its fold record rebuilt from the two files and marked ``"unfinished"``."""
     done = folder / "done.json"
-    if not done.exists():
+    test, answers = folder / "test.jsonl", folder / "answers.jsonl"
+    if done.exists():
+        fold = json.loads(done.read_text(encoding="utf-8"))
+        return summarize(load_problems(test), [fold], [answers])
+    k = folder.name[len("fold"):]
+    if not (folder.name.startswith("fold") and k.isdigit() and test.exists() and answers.exists()):
         raise DataError(f"{folder}: no done.json (the fold did not finish)")
-    fold = json.loads(done.read_text(encoding="utf-8"))
-    return summarize(load_problems(folder / "test.jsonl"), [fold], [folder / "answers.jsonl"])
+    records = load_problems(test)
+    predicted = _read_answers([answers])
+    missing = [f"{r['id']}#{i}" for r in records for i in range(len(r["questions"])) if not predicted.get((r["id"], i))]
+    if missing:
+        raise DataError(f"{answers}: no answer for {len(missing)} sub-question(s) of {test}, e.g. {missing[0]} "
+                        f"(the fold did not finish)")
+    n = sum(len(r["questions"]) for r in records)
+    correct = sum(predicted[(r["id"], i)] == q["answer"] for r in records for i, q in enumerate(r["questions"]))
+    fold = {"fold": int(k), "problems": len(records), "subquestions": n, "accuracy": round(correct / n, 4),
+            "unfinished": "no done.json: the test answers are complete, the held-out evaluation is not"}
+    return summarize(records, [fold], [answers])
 
 
 def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int = 2000, log=print,
