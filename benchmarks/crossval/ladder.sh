@@ -35,6 +35,17 @@ demo() {
     && echo "=== demo: done in $((SECONDS - start)) s" || echo "=== demo: FAILED after $((SECONDS - start)) s"
   rm -rf "$W/demo/save/merged"                 # 3 GB, not needed once the submission is written
 }
+hard_pool() { # hard_pool ADAPTER: $W/hard.jsonl = the problems of an 8,000-problem pool ADAPTER misses, + 10% of the rest
+  local start=$SECONDS
+  echo "=== hard pool: start $(date +%T)"
+  python3 tools/generate.py --n "${HARD_POOL_N:-8000}" --seed 200000 --out "$W/pool8k.jsonl" 2>/dev/null \
+    && python3 tools/evaluate.py --model "$MODEL" --adapter "$1" --gold "$W/pool8k.jsonl" --backend scoring \
+      --template qwen --batch-size 32 --save "$W/pool8k_answers.jsonl" --out "$W/pool8k_metrics.json" > "$W/hard_pool.log" 2>&1 \
+    && python3 tools/select_hard.py "$W/pool8k.jsonl" "$W/pool8k_answers.jsonl" "$W/hard.jsonl" --easy-share 0.1 \
+      >> "$W/hard_pool.log" 2>&1 \
+    && echo "=== hard pool: $(tail -1 "$W/hard_pool.log") ($((SECONDS - start)) s)" \
+    || { echo "=== hard pool: FAILED after $((SECONDS - start)) s (see $W/hard_pool.log)"; return 1; }
+}
 cells=()                                       # PIDs of the background cells (`wait` must not wait for the memory log)
 for cell in $CELLS; do
   if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & cells+=($!); continue; fi
@@ -54,6 +65,11 @@ for cell in $CELLS; do
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "learning_rate=1e-4" ;;
     gen4k_then_real_ep2) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "num_train_epochs=2" ;;
+    hard_then_real)     # issue 13 lever 2: after gen4k, a second stage on what the gen4k adapter still gets wrong
+                        # (needs $W/pre_gen4k: a gen4k cell first); pool seeds 200000+ overlap neither gen4k nor heldout
+                        hard_pool "$W/pre_gen4k" \
+                          && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/hard.jsonl" \
+                          --pretrain-args "$PRE adapter_name_or_path=$W/pre_gen4k" --pretrain-out "$W/pre_hard" ;;
     shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
@@ -64,6 +80,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log demo/*.json demo/logs */fold*/train.log */logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log hard_pool.log pool8k_metrics.json demo/*.json demo/logs */fold*/train.log */logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"

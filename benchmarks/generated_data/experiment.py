@@ -34,10 +34,7 @@ from lrkit.metrics import answer_map, score
 from lrkit.records import load_problems, write_jsonl
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-TOOLS = ROOT / "tools"
+TOOLS = Path("tools")  # run from the repository root, as scripts/experiment_generated.sh does
 TRAIN_KEPT = ("wall_s", "max_steps", "stopped_at_step", "train")  # of train_timed.py's JSON, into the results
 
 
@@ -54,7 +51,7 @@ class Experiment:
     # ---- data -------------------------------------------------------------------------------------------------
     def tool(self, name: str, *argv) -> None:
         cmd = [sys.executable, str(TOOLS / f"{name}.py"), *map(str, argv)]
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
     def source(self, name: str) -> Path:
         return self.work / "data" / f"{name}.jsonl"
@@ -99,7 +96,7 @@ class Experiment:
         return self.work / "data" / f"eval_{name}{'_sub' if subset else ''}.jsonl"
 
     def prompt(self, key: str) -> Path:
-        return ROOT / self.plan["prompts"][key]
+        return Path(self.plan["prompts"][key])
 
     # ---- runs -------------------------------------------------------------------------------------------------
     def run_chain(self, chain: list[dict]) -> None:

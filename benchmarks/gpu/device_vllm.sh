@@ -3,6 +3,9 @@
 # .carry/vllm/vllm_0.21.0 arrived in /tmp/vllm_chunks (one per call): install vLLM into /tmp/vllm_site (after
 # /tmp/site on PYTHONPATH, so the pinned transformers and peft win) and start benchmarks/gpu/generation.py in the
 # background. Arguments go to generation.py. Follow it with: tail /tmp/ladder/vllm.log
+# Start it with nothing else on the GPU, or beside jobs whose memory stays put: vLLM sizes its KV cache from the
+# free memory it measures at start, and stops ("Error in memory profiling") when a job beside it frees memory
+# meanwhile (2026-12-02: a LoRA fold ended during its start).
 set -euo pipefail
 source /tmp/env.sh
 if [[ ! -f /tmp/vllm_site/.done ]]; then

@@ -20,9 +20,9 @@ from lrkit import cli
 from lrkit.records import DataError
 from lrkit.throughput import PEAK_FLOPS, non_embedding_params, rates
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent  # the plans, model configs and results sit beside this script
 
-RESULTS = ROOT / "benchmarks" / "gpu" / "results_train.json"
+RESULTS = HERE / "results_train.json"
 FULL_LAYERS = 64
 CARD_24GB_GIB = 24.0  # a "24 GB" card (RTX 3090/4090, A10) has 24 GiB = 24,576 MiB
 
@@ -37,7 +37,7 @@ def line(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def rederive(plan: dict) -> list[dict]:
-    planned = {r["name"]: r for r in yaml.safe_load((ROOT / plan["plan"]).read_text())["runs"]}
+    planned = {r["name"]: r for r in yaml.safe_load((HERE / Path(plan["plan"]).name).read_text())["runs"]}
     runs = []
     for run in plan["runs"]:
         run = {k: v for k, v in run.items() if not k.startswith(("tokens_", "samples_", "mfu", "projected_", "timed_"))}
@@ -61,7 +61,7 @@ def with_mfu(runs: list[dict], config: dict) -> None:
 
 
 def lora_section(plan: dict) -> dict:
-    config = json.loads((ROOT / "benchmarks/gpu/model_configs/qwen2-7b-instruct.json").read_text())
+    config = json.loads((HERE / "model_configs/qwen2-7b-instruct.json").read_text())
     runs = rederive(plan)
     with_mfu(runs, config)
     seed = next(r for r in runs if r["name"] == "seed")
@@ -74,7 +74,7 @@ def lora_section(plan: dict) -> dict:
 
 
 def qlora_section(plan: dict) -> dict:
-    config = json.loads((ROOT / "benchmarks/gpu/model_configs/qwen2.5-32b-instruct.json").read_text())
+    config = json.loads((HERE / "model_configs/qwen2.5-32b-instruct.json").read_text())
     runs = rederive(plan)
     with_mfu(runs, config)
     base = {r["layers"]: r for r in runs if r["name"].startswith("qlora_L") and "peak_allocated_gib" in r}
@@ -189,7 +189,7 @@ def main() -> int:
             "qlora_32b": qlora_section(qlora),
         }
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        print(f"wrote {RESULTS}")
     else:
         results = json.loads(RESULTS.read_text())
     print(tables(results))
