@@ -128,3 +128,25 @@ def test_compare_two_cells_question_by_question(tmp_path):
     proc = script("compare", bare, cells["other"], "--data", data)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no per-question answers" in proc.stderr
     assert str(bare) in proc.stderr
+
+
+def test_errors_ranks_family_and_option_groups_by_wrong_answers(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    cells = []
+    for name, wrong in (("a", 0), ("b", 3)):
+        folder, _, _ = _fold(tmp_path / name, 0, records, wrong=wrong)
+        cells.append(tmp_path / f"results_{name}.json")
+        assert combine(folder, "--out", cells[-1], "--data", data).returncode == 0
+    proc = script("errors", *cells, "--data", data)
+    assert proc.returncode == 0, proc.stderr
+    n = sum(len(r["questions"]) for r in records)
+    assert proc.stdout.splitlines()[-1] == f"3 wrong answers in the last cell, {n} sub-questions"
+    rows = [line.split() for line in proc.stdout.splitlines()[1:-1]]
+    assert sum(int(row[-2]) for row in rows) == 3 and int(rows[0][-2]) >= int(rows[-1][-2])  # ranked by wrong answers
+    assert all(row[-4] == "100.0%" for row in rows)  # cell a got everything right
+    assert sum(int(row[2]) for row in rows) <= n
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"accuracy": 0.5, "folds": []}), encoding="utf-8")
+    proc = script("errors", bare, "--data", data)
+    assert proc.returncode == 1 and "no per-question answers" in proc.stderr and "Traceback" not in proc.stderr
