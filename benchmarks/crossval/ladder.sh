@@ -70,6 +70,15 @@ for cell in $CELLS; do
                         hard_pool "$W/pre_gen4k" \
                           && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/hard.jsonl" \
                           --pretrain-args "$PRE adapter_name_or_path=$W/pre_gen4k" --pretrain-out "$W/pre_hard" ;;
+    cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM: run
+                        # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
+                        python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
+                          && python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
+                            --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
+                            > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
+                          && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/cot.jsonl" \
+                            --pretrain-args "$PRE" --pretrain-out "$W/pre_cot" \
+                          || echo "=== $cell: FAILED (see $W/cot.log)" ;;
     shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
@@ -80,6 +89,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log hard_pool.log pool8k_metrics.json demo/*.json demo/logs */fold*/train.log */logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"

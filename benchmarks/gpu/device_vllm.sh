@@ -2,7 +2,7 @@
 # On the GPU machine, after benchmarks/crossval/device_start.sh converted the model and the 14 chunks of
 # .carry/vllm/vllm_0.21.0 arrived in /tmp/vllm_chunks (one per call): install vLLM into /tmp/vllm_site (after
 # /tmp/site on PYTHONPATH, so the pinned transformers and peft win) and start benchmarks/gpu/generation.py in the
-# background. Arguments go to generation.py. Follow it with: tail /tmp/ladder/vllm.log
+# background (`device_vllm.sh install`: install only, e.g. for ladder.sh's cot_then_real). Arguments go to generation.py. Follow it with: tail /tmp/ladder/vllm.log
 # Start it with nothing else on the GPU, or beside jobs whose memory stays put: vLLM sizes its KV cache from the
 # free memory it measures at start, and stops ("Error in memory profiling") when a job beside it frees memory
 # meanwhile (2026-12-02: a LoRA fold ended during its start).
@@ -16,6 +16,7 @@ if [[ ! -f /tmp/vllm_site/.done ]]; then
 fi
 grep -q vllm_site /tmp/env.sh || echo "export PYTHONPATH=/tmp/site:/tmp/vllm_site" >> /tmp/env.sh   # once
 source /tmp/env.sh
+[[ ${1:-} == install ]] && { python3 -c "import vllm; print('vllm', vllm.__version__, 'installed')"; exit 0; }   # install only
 python3 -m pip show numba torchvision torchaudio numpy setuptools 2>/dev/null | grep -E "^(Name|Version)" | paste - - || true
 cd /tmp/repo
 mkdir -p /tmp/ladder

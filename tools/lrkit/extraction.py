@@ -45,3 +45,16 @@ def parse_answer(text, n_options: int = len(LETTERS)) -> tuple[str | None, str |
 def extract_answer(text: str | None, n_options: int = len(LETTERS)) -> str | None:
     """The answer letter in ``text``, or ``None`` when there is none within ``n_options``."""
     return parse_answer(text, n_options)[0]
+
+
+def reasoning_before_answer(text: str | None) -> str | None:
+    """The reasoning of a chain of thought: ``text`` before its LAST explicit answer line (the part a worked
+    solution holds; :func:`lrkit.alpaca.target_text` adds the answer line back), or None without one."""
+    if not text:
+        return None
+    last = None
+    for last in _EXPLICIT.finditer(text):
+        pass
+    if last is None:
+        return None
+    return text[: last.start()].rstrip() or None
