@@ -77,7 +77,8 @@ for cell in $CELLS; do
                             --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
                             > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
                           && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/cot.jsonl" \
-                            --pretrain-args "$PRE" --pretrain-out "$W/pre_cot" \
+                            --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
+                            --pretrain-out "$W/pre_cot" \
                           || echo "=== $cell: FAILED (see $W/cot.log)" ;;
     shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
