@@ -74,7 +74,7 @@ for cell in $CELLS; do
                         # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
                         python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
                           && python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
-                            --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
+                            --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --chunk 500 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
                             > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
                           && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/cot.jsonl" \
                             --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
