@@ -28,6 +28,7 @@ from lrkit.inference_cli import add_model_arguments, answer, check_model_argumen
 from lrkit.llm.runner import Journal, journal_path
 from lrkit.records import DataError, load_problems, plural, write_jsonl
 from lrkit.rejection import accept
+from lrkit.selection import family_table
 
 
 def main() -> int:
@@ -68,11 +69,8 @@ def main() -> int:
     journal.close()
     kept = [row for key in keys for row in journal.entries[key]["rows"]]
     counts = sum((Counter(journal.entries[key]["counts"]) for key in keys), Counter())
-    total = Counter(r.get("family", "?") for r in records)
-    got = Counter(r.get("family", "?") for r in kept)
-    err(f"{'family':<24} {'problems':>8} {'kept':>6}")
-    for family in sorted(total):
-        err(f"{family:<24} {total[family]:>8} {got[family]:>6}")
+    for line in family_table({"problems": records, "kept": kept}):
+        err(line)
     write_jsonl(args.out, kept)
     print(f"{args.data}: {counts['right_chains']} of {counts['chains']} chains right; "
           f"{counts['kept_subquestions']} of {counts['subquestions']} sub-questions and "

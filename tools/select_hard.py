@@ -22,7 +22,7 @@ import argparse
 
 from lrkit.cli import err, run
 from lrkit.records import load_problems, plural, write_jsonl
-from lrkit.selection import check_answers_cover, family_counts, missed_problems, select_missed
+from lrkit.selection import check_answers_cover, family_table, missed_problems, select_missed
 
 
 def main() -> int:
@@ -40,10 +40,8 @@ def main() -> int:
                                     args.answers)  # unlabelled: a sub-question the model left unanswered is None
     missed = missed_problems(pool, predicted)
     kept = select_missed(pool, predicted, args.easy_share, args.seed)
-    total, wrong, out = family_counts(pool), family_counts([r for r in pool if r["id"] in missed]), family_counts(kept)
-    err(f"{'family':<24} {'pool':>6} {'missed':>7} {'kept':>6}")
-    for family in sorted(total):
-        err(f"{family:<24} {total[family]:>6} {wrong[family]:>7} {out[family]:>6}")
+    for line in family_table({"pool": pool, "missed": [r for r in pool if r["id"] in missed], "kept": kept}):
+        err(line)
     write_jsonl(args.output, kept)
     print(f"{args.pool}: {plural(len(missed), 'problem')} of {len(pool)} missed; kept {len(kept)} "
           f"(easy share {args.easy_share}) -> {args.output}")

@@ -43,3 +43,11 @@ def check_answers_cover(pool: list[dict], answers: list[dict], where: str) -> di
 
 def family_counts(records: list[dict]) -> Counter:
     return Counter(r.get("family", "?") for r in records)
+
+
+def family_table(columns: dict[str, list[dict]]) -> list[str]:
+    """Lines of a table of problems per family, one column per named list of records (pool, kept, ...)."""
+    counts = {name: family_counts(rows) for name, rows in columns.items()}
+    families = sorted(set().union(*counts.values()))
+    lines = [f"{'family':<24}" + "".join(f" {name:>8}" for name in columns)]
+    return lines + [f"{family:<24}" + "".join(f" {counts[name][family]:>8}" for name in columns) for family in families]
