@@ -39,7 +39,7 @@ def main() -> int:
     predicted = check_answers_cover(pool, load_problems(args.answers, unlabelled=True, strict=args.strict, report=err),
                                     args.answers)  # unlabelled: a sub-question the model left unanswered is None
     missed = missed_problems(pool, predicted)
-    kept = select_missed(pool, predicted, args.easy_share, args.seed)
+    kept = select_missed(pool, missed, args.easy_share, args.seed)
     for line in family_table({"pool": pool, "missed": [r for r in pool if r["id"] in missed], "kept": kept}):
         err(line)
     write_jsonl(args.output, kept)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lrkit import SHARED_DATA
 from lrkit.cli import run
-from lrkit.crossval import read_results
+from lrkit.crossval import answers_of, read_results
 from lrkit.records import DataError, iter_subquestions, load_problems
 from lrkit.report import with_family
 
@@ -29,16 +29,16 @@ def main() -> int:
     args = parser.parse_args()
     answers = []
     for path in args.cells:
-        cell = read_results(path)
-        if not cell.get("answers"):
-            raise DataError(f"{path}: no per-question answers (results written before 2026-12-02 lack them)")
-        answers.append(cell["answers"])
+        try:
+            answers.append(answers_of(read_results(path)))
+        except DataError as exc:
+            raise DataError(f"{path}: {exc}") from None
     groups: dict[tuple, list] = defaultdict(lambda: [0] + [0] * len(answers))  # n, then right answers per cell
     for r, i, q in iter_subquestions(with_family(load_problems(args.data))):
         row = groups[(r.get("family", "?"), len(q["options"]))]
         row[0] += 1
         for c, cell in enumerate(answers):
-            row[1 + c] += cell.get(f"{r['id']}#{i}") == q["answer"]
+            row[1 + c] += cell.get((r["id"], i)) == q["answer"]
     wrong_total = sum(row[0] - row[-1] for row in groups.values())
     names = [p.stem.removeprefix("results_") for p in args.cells]
     print(f"{'family':<20} {'options':>7} {'n':>5} " + " ".join(f"{n[:16]:>16}" for n in names)

@@ -356,17 +356,15 @@ def fold_part(folder: Path) -> dict:
     k = folder.name[len("fold"):]
     if not (folder.name.startswith("fold") and k.isdigit() and test.exists() and answers.exists()):
         raise DataError(f"{folder}: no done.json (the fold did not finish)")
-    records = load_problems(test)
-    predicted = _read_answers([answers])
-    missing = [f"{r['id']}#{i}" for r in records for i in range(len(r["questions"])) if not predicted.get((r["id"], i))]
+    summary = summarize(load_problems(test), [], [answers])
+    missing = [key for key, letter in summary["answers"].items() if not letter]
     if missing:
         raise DataError(f"{answers}: no answer for {len(missing)} sub-question(s) of {test}, e.g. {missing[0]} "
                         f"(the fold did not finish)")
-    n = sum(len(r["questions"]) for r in records)
-    correct = sum(predicted[(r["id"], i)] == q["answer"] for r in records for i, q in enumerate(r["questions"]))
-    fold = {"fold": int(k), "problems": len(records), "subquestions": n, "accuracy": round(correct / n, 4),
-            "unfinished": "no done.json: the test answers are complete, the held-out evaluation is not"}
-    return summarize(records, [fold], [answers])
+    summary["folds"] = [{"fold": int(k), "problems": summary["problems"], "subquestions": summary["subquestions"],
+                         "accuracy": summary["accuracy"],
+                         "unfinished": "no done.json: the test answers are complete, the held-out evaluation is not"}]
+    return summary
 
 
 def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int = 2000, log=print,
@@ -427,7 +425,7 @@ def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int
 
 def answers_of(results: dict) -> dict:
     """A results JSON's "answers" ("ID#INDEX": letter) as {(id, index): letter}."""
-    if "answers" not in results:
+    if not results.get("answers"):
         raise DataError("no per-question answers in these results (written by tools/crossval.py since 2026-12-02)")
     out = {}
     for key, value in results["answers"].items():

@@ -18,17 +18,14 @@ def accept(records: list[dict], items: list, voters: list[list]) -> tuple[list[d
     problems with none are dropped. ``items`` are the prompter's items of ``records`` in order, ``voters[s][i]`` the
     answer of sample ``s`` to item ``i``. Also returns counts: sub-questions, chains, right chains, kept."""
     gold = {(r["id"], i): q["answer"] for r in records for i, q in enumerate(r["questions"])}
-    counts: Counter = Counter()
+    counts = Counter(subquestions=len(items), chains=len(items) * len(voters), right_chains=0)
     chosen: dict = {}
     for i, item in enumerate(items):
-        counts["subquestions"] += 1
         for voter in voters:
-            counts["chains"] += 1
             if voter[i].letter is None or voter[i].letter != gold[item.key]:
                 continue
             counts["right_chains"] += 1
-            reasoning = reasoning_before_answer(voter[i].text)
-            if reasoning and item.key not in chosen:
+            if item.key not in chosen and (reasoning := reasoning_before_answer(voter[i].text)):
                 chosen[item.key] = reasoning
     kept = []
     for r in records:

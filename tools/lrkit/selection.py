@@ -20,11 +20,11 @@ def missed_problems(pool: list[dict], predicted: dict) -> set[str]:
     return {r["id"] for r in pool if any(predicted.get((r["id"], i)) != q["answer"] for i, q in enumerate(r["questions"]))}
 
 
-def select_missed(pool: list[dict], predicted: dict, easy_share: float = 0.25, seed: int = 0) -> list[dict]:
-    """Every missed problem of ``pool`` and ``easy_share`` of the others (drawn with ``Random(seed)``), in pool order."""
+def select_missed(pool: list[dict], missed: set[str], easy_share: float = 0.25, seed: int = 0) -> list[dict]:
+    """Every problem of ``pool`` whose id is in ``missed`` (:func:`missed_problems`) and ``easy_share`` of the others
+    (drawn with ``Random(seed)``), in pool order."""
     if not 0.0 <= easy_share <= 1.0:
         raise DataError(f"easy share {easy_share}: must be between 0 and 1")
-    missed = missed_problems(pool, predicted)
     easy = [r["id"] for r in pool if r["id"] not in missed]
     kept_easy = set(random.Random(seed).sample(easy, round(easy_share * len(easy))))
     return [r for r in pool if r["id"] in missed or r["id"] in kept_easy]
