@@ -29,8 +29,9 @@ def main() -> int:
     args = parser.parse_args()
     answers = []
     for path in args.cells:
+        cell = read_results(path)  # names the file in its own errors
         try:
-            answers.append(answers_of(read_results(path)))
+            answers.append(answers_of(cell))
         except DataError as exc:
             raise DataError(f"{path}: {exc}") from None
     groups: dict[tuple, list] = defaultdict(lambda: [0] + [0] * len(answers))  # n, then right answers per cell
