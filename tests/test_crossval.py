@@ -1,6 +1,7 @@
 """tools/crossval.py for real on a tiny random-initialised Llama: two folds trained by llamafactory-cli (side by
 side), scored by tools/evaluate.py; every sub-question scored once; a re-run reuses unchanged folds and redoes a
-fold whose arguments changed; pre-training runs once; --no-train scores the whole file."""
+fold whose arguments changed; --train-permutations adds option-shuffled copies, --permute-eval a second results file;
+pre-training runs once; --no-train scores the whole file."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_two_folds_score_every_subquestion_once(tiny_model, tmp_path):
     work = tmp_path / "cv"
     common = ["--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--folds", 2, "--work", work,
               "--heldout", heldout, "--bootstrap", 200]
-    proc = crossval(*common, "--train-args", TINY, "--parallel", 2)
+    proc = crossval(*common, "--train-args", TINY, "--parallel", 2, "--train-permutations", 2, "--permute-eval")
     results = json.loads((work / "results.json").read_text(encoding="utf-8"))
     n_sub = sum(len(json.loads(line)["questions"]) for line in data.read_text(encoding="utf-8").splitlines())
     assert results["subquestions"] == n_sub == sum(f["subquestions"] for f in results["folds"])
@@ -43,16 +44,21 @@ def test_two_folds_score_every_subquestion_once(tiny_model, tmp_path):
     assert set(results["by_options"]) and results["by_family"]
     test_ids = [set(json.loads(x)["id"] for x in (work / f"fold{k}" / "test.jsonl").read_text().splitlines()) for k in (0, 1)]
     assert not test_ids[0] & test_ids[1], "a problem in two test folds"
-    for k in (0, 1):  # each fold trained on exactly the other fold's problems
-        trained = {row["id"] for row in json.loads((work / f"fold{k}" / f"cv_fold{k}.json").read_text(encoding="utf-8"))}
-        assert trained == test_ids[1 - k]
+    for k in (0, 1):  # each fold trained on exactly the other fold's problems, once as they are, once reordered
+        rows = json.loads((work / f"fold{k}" / f"cv_fold{k}.json").read_text(encoding="utf-8"))
+        assert {row["id"] for row in rows} == test_ids[1 - k] | {f"{i}#p1" for i in test_ids[1 - k]}
         assert (work / f"fold{k}" / "sft" / "adapter_model.safetensors").exists()
+    permuted = json.loads((work / "results_permuted.json").read_text(encoding="utf-8"))  # --permute-eval
+    assert permuted["subquestions"] == n_sub and permuted["config"]["permute_options"] is True
+    assert [f["accuracy"] for f in permuted["folds"]] == [f["accuracy_permuted"] for f in results["folds"]]
+    assert len(permuted["answers"]) == n_sub and None not in permuted["answers"].values()
+    assert "with --permute-options" in proc.stdout and results["config"]["train_permutations"] == 2
     h = results["heldout"]
     assert len(h["fold_accuracies"]) == 2 and 0 <= h["vote_accuracy"] <= 1
     assert "cross-validated accuracy" in proc.stdout
 
     # Unchanged: both folds reused. Changed training arguments: both redone.
-    again = crossval(*common, "--train-args", TINY)
+    again = crossval(*common, "--train-args", TINY, "--train-permutations", 2, "--permute-eval")
     assert again.stderr.count("unchanged, reusing") == 2, again.stderr
     changed = crossval(*common, "--train-args", TINY.replace("learning_rate=0.01", "learning_rate=0.02"))
     assert "unchanged" not in changed.stderr and changed.stderr.count("training on") == 2

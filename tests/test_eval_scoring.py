@@ -8,7 +8,8 @@ import math
 import pytest
 
 from conftest import DEFAULT_MODEL, FIXTURES, build_tiny, run_tool
-from lrkit.inference import Prompter, generate_answers, score_letters
+from lrkit.inference import Prompter, generate_answers, score_letters, score_permuted
+from lrkit.permute import option_orders, reorder, unpermute
 from lrkit.records import load_problems
 from lrkit.voting import agreement_summary, majority
 
@@ -67,6 +68,43 @@ def test_scoring_is_independent_of_batching(tiny_loaded):
     one, _ = score_letters(model, prompter, items, batch_size=1)
     tight, _ = score_letters(model, prompter, items, batch_size=64, max_tokens=300)
     assert [a.letter for a in one] == [a.letter for a in tight]
+
+
+def test_permuted_scoring_averages_each_order_back(tiny_loaded):
+    """score_permuted = score_letters on each reordered copy of a sub-question, probabilities mapped back and averaged;
+    with one order it is plain scoring."""
+    model, prompter = tiny_loaded
+    gold = load_problems(GOLD)
+    permuted, _ = score_permuted(model, prompter, gold, batch_size=4)
+    plain, _ = score_letters(model, prompter, prompter.items(gold), batch_size=4)
+    identity, _ = score_permuted(model, prompter, gold, batch_size=4, k=1)
+    assert [a.key for a in permuted] == [a.key for a in plain] and [a.letter for a in identity] == [a.letter for a in plain]
+    for a, b in zip(identity, plain):
+        assert max(abs(x - y) for x, y in zip(a.probs, b.probs)) < 1e-5
+    record = gold[0]
+    for index, question in enumerate(record["questions"]):
+        orders = option_orders(question["options"])
+        one_by_one = []
+        for order in orders:  # each order scored on its own, unshared
+            alone = {**record, "questions": [reorder(question, order)]}
+            one_by_one.append(score_letters(model, prompter, prompter.items([alone]), share_prefix=False)[0][0].probs)
+        expected = unpermute(one_by_one, orders)
+        got = permuted[index]
+        assert max(abs(x - y) for x, y in zip(got.probs, expected)) < 1e-4
+        assert got.letter == "ABCDEFG"[max(range(len(expected)), key=expected.__getitem__)]
+    proc = run_tool("evaluate", "--model", "x", "--gold", GOLD, "--backend", "generate", "--permute-options")
+    assert proc.returncode == 2 and "--permute-options" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_evaluate_permute_options_cli_answers_as_the_function(tiny, tiny_loaded, tmp_path):
+    model, prompter = tiny_loaded
+    gold = load_problems(GOLD)
+    expected = [a.letter for a in score_permuted(model, prompter, gold)[0]]
+    saved = tmp_path / "answers.jsonl"
+    run_tool("evaluate", "--model", tiny["base"], "--template", "smollm2", "--dtype", "float32", "--gold", GOLD,
+             "--permute-options", "--save", saved, check=True)
+    got = [q["answer"] for r in load_problems(saved) for q in r["questions"]]
+    assert got == expected
 
 
 def test_generation_backend_extracts_letters(tiny_loaded):

@@ -3,6 +3,7 @@
 Usage: python tools/crossval.py --recipe configs/lora_1.5b.yaml [--data REAL.jsonl] [--folds 5] [--work DIR]
               [--model PATH] [--train-args "k=v ..."] [--pretrain GEN.jsonl [--pretrain-args "k=v ..."]]
               [--no-train] [--heldout GEN_HELDOUT.jsonl] [--parallel N] [--out RESULTS.json]
+              [--train-permutations K] [--permute-eval]
 
 Every problem lands in one test fold, so every real sub-question is scored once by a model that never saw its
 problem (letter scoring, tools/evaluate.py --backend scoring). Results JSON: accuracy over all sub-questions
@@ -14,6 +15,10 @@ those problems plus the majority vote of the k fold adapters.
   --pretrain FILE     train once on FILE (e.g. generated problems: no real problem may be in it), then each fold
                       continues from it (LoRA: the same adapter; full: the weights); shared via --pretrain-out
   --parallel N        folds trained side by side (one large GPU runs several small-model trainings at once)
+  --train-permutations K   train each fold on its problems plus K-1 copies with the options shuffled (options
+                      such as 以上都不对 stay put); pair K copies with num_train_epochs=3/K for the same steps
+  --permute-eval      also score each fold model with evaluate.py --permute-options (every option in every position
+                      once, letter probabilities averaged back); those results go to OUT's sibling *_permuted.json
 
 Re-running skips every fold and pre-training whose inputs and arguments are unchanged (stamps in WORK).
 """
@@ -51,12 +56,18 @@ def main() -> int:
     parser.add_argument("--prompt", default=str(DEFAULT_PROMPT), help="jinja2 prompt for export and scoring")
     parser.add_argument("--batch-size", type=int, default=16, help="evaluation rows per forward pass (default 16)")
     parser.add_argument("--eval-args", default="", help='extra tools/evaluate.py options, e.g. "--dtype float32"')
+    parser.add_argument("--train-permutations", type=int, default=1,
+                        help="fold training data: the problems + K-1 option-shuffled copies (default 1: as they are)")
+    parser.add_argument("--permute-eval", action="store_true",
+                        help="also score with --permute-options; writes OUT_permuted.json (same format)")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the interval (default 2000)")
     args = parser.parse_args()
     if args.folds < 2:
         parser.error("--folds must be at least 2")
-    if args.parallel < 1:
-        parser.error("--parallel must be at least 1")
+    if args.parallel < 1 or args.train_permutations < 1:
+        parser.error("--parallel and --train-permutations must be at least 1")
+    if args.train_permutations > 1 and args.no_train:
+        parser.error("--train-permutations shapes the fold training: not with --no-train")
     recipe = Path(args.recipe)
     work = Path(args.work) if args.work else Path("data/work/crossval") / recipe.stem
     plan = Plan(
@@ -65,11 +76,16 @@ def main() -> int:
         pretrain_args=shlex.split(args.pretrain_args), pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
         no_train=args.no_train, heldout=Path(args.heldout) if args.heldout else None, parallel=args.parallel,
         prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
-        bootstrap=args.bootstrap, log=err,
+        permute_eval=args.permute_eval, train_permutations=args.train_permutations, bootstrap=args.bootstrap, log=err,
     )
     results = crossval(plan)
     out = Path(args.out) if args.out else work / "results.json"
+    permuted = results.pop("permuted", None)
     write_json(out, results)
+    if permuted is not None:
+        permuted_out = out.with_name(f"{out.stem}_permuted.json")
+        write_json(permuted_out, {**permuted, "config": {**results["config"], "permute_options": True}})
+        print(f"with --permute-options: {permuted['accuracy']:.2%} -> {permuted_out}")
     lo, hi = results["ci95"]
     print(f"cross-validated accuracy {results['accuracy']:.2%} (95% interval {lo:.1%}-{hi:.1%}) on "
           f"{results['subquestions']} sub-questions of {results['problems']} problems -> {out}")

@@ -23,6 +23,9 @@ transformers, any machine; vllm: a vLLM engine on a CUDA GPU, same prompts and s
 are LLaMA-Factory's template (--template, as in the training recipe) around the prompt file
 (--prompt, as given to tools/export_alpaca.py), so they are the tokens the model was trained on.
 
+--permute-options (scoring) scores each sub-question under every cyclic order of its options and averages the
+letter probabilities back onto the options (lrkit/permute.py): the position bias cancels.
+
 --vote answers with every --adapter (and every --samples generation) and takes the majority
 (tie-break: summed letter probability, then the earliest voter; see lrkit/voting.py); each
 voter's accuracy and the per-question agreement are reported. --parity compares the adapter

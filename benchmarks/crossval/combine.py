@@ -3,7 +3,7 @@
 Usage: python benchmarks/crossval/combine.py PART... --out RESULTS.json [--data REAL.jsonl] [--note TEXT]
 
 Each PART is a results JSON written by tools/crossval.py or a finished fold's folder (WORK/foldK, with done.json,
-test.jsonl, answers.jsonl). Parts are taken in order: a fold already covered by an earlier part is checked, not
+test.jsonl, answers.jsonl; with --permuted its answers_permuted.jsonl). Parts are taken in order: a fold already covered by an earlier part is checked, not
 counted again (same accuracy, or an error: the runs are not the same configuration). Counts are summed per family,
 option count and gold letter; the 95% interval (bootstrap over problems, --data) only when every part carries its
 answers.
@@ -19,9 +19,9 @@ from lrkit import SHARED_DATA
 from lrkit.crossval import combine, fold_part, read_results
 from lrkit.records import load_problems, write_json
 
-def _part(path: Path) -> dict:
+def _part(path: Path, permuted: bool) -> dict:
     if path.is_dir():
-        return fold_part(path)
+        return fold_part(path, permuted)
     return read_results(path)
 
 
@@ -30,10 +30,12 @@ def main() -> int:
     parser.add_argument("parts", nargs="+", type=Path, help="results JSON files or fold folders, in order")
     parser.add_argument("--out", required=True, type=Path, help="combined results JSON")
     parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the labelled problems (default %(default)s)")
+    parser.add_argument("--permuted", action="store_true",
+                        help="fold folders: take their --permute-eval answers (answers_permuted.jsonl)")
     parser.add_argument("--note", help="how the parts came about, kept in the JSON")
     args = parser.parse_args()
     records = load_problems(args.data) if args.data.exists() else None
-    result = combine([_part(p) for p in args.parts], records, names=[str(p) for p in args.parts])
+    result = combine([_part(p, args.permuted) for p in args.parts], records, names=[str(p) for p in args.parts])
     result["parts"] = [str(p) for p in args.parts]
     if args.note:
         result["note"] = args.note

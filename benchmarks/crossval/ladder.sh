@@ -13,6 +13,7 @@ D=${D:-data/work/device}                       # real.jsonl (the shared train se
 CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
+PERMUTED=${PERMUTE_EVAL-1}                     # non-empty: every cell also scored with --permute-options (*_permuted.json)
 mkdir -p "$W"
 if [[ -z "${LADDER_CHILD:-}" ]]; then
   nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -l 5 > "$W/gpu_mem.log" 2>/dev/null &
@@ -23,7 +24,7 @@ cv() { # cv CELL crossval-options...
   local start=$SECONDS
   echo "=== $cell: start $(date +%T)"
   python3 tools/crossval.py --data "$D/real.jsonl" --model "$MODEL" --heldout "$D/heldout.jsonl" --work "$W/$cell" \
-    --out "$W/results_$cell.json" --batch-size 32 "$@" \
+    --out "$W/results_$cell.json" --batch-size 32 ${PERMUTED:+--permute-eval} "$@" \
     && echo "=== $cell: done in $((SECONDS - start)) s, peak GPU memory so far $(sort -n "$W/gpu_mem.log" | tail -1) MiB" \
     || echo "=== $cell: FAILED after $((SECONDS - start)) s"
 }
@@ -63,6 +64,10 @@ for cell in $CELLS; do
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
     gen4k_then_real_lr1e-4) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "learning_rate=1e-4" ;;
+    gen4k_then_real_perm3) # the real stage on each problem in 3 option orders (as it is + 2 shuffled), 1 epoch: same steps
+                        cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+                          --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-permutations 3 \
+                          --train-args "num_train_epochs=1" ;;
     gen4k_then_real_ep2) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "num_train_epochs=2" ;;
     hard_then_real)     # issue 13 lever 2: after gen4k, a second stage on what the gen4k adapter still gets wrong

@@ -4,7 +4,9 @@ Every problem of the labelled file lands in exactly one test fold (:func:`lrkit.
 every real sub-question is scored once, by a model that never saw its problem. A fold is: export its training
 problems to Alpaca (registered in ``WORK/dataset_info.json``), ``llamafactory-cli train RECIPE`` with that
 dataset, then ``tools/evaluate.py --backend scoring`` on its test problems (and on held-out generated problems,
-if given). Optional pre-training on data that holds no real problem (``pretrain``) is trained once and shared by
+if given; with ``permute_eval`` also with ``tools/evaluate.py --permute-options``: the same fold models' answers with
+the option-position bias averaged out, summarized apart). ``train_permutations`` K trains each fold on its problems
+plus K-1 copies with the options shuffled (:mod:`lrkit.permute`). Optional pre-training on data that holds no real problem (``pretrain``) is trained once and shared by
 the folds: a LoRA continues that adapter, a full fine-tune starts from that model. ``no_train`` evaluates the
 base model (plus the pre-training, if any) on the whole file instead.
 
@@ -33,6 +35,7 @@ from . import SHARED_DATA
 from .alpaca import alpaca_records, register
 from .cli import read_yaml_mapping
 from .metrics import answer_map, score
+from .permute import permuted_copies
 from .prompts import DEFAULT_PROMPT
 from .records import DataError, load_problems, write_json, write_jsonl
 from .report import with_family
@@ -72,6 +75,8 @@ class Plan:
     prompt: Path = DEFAULT_PROMPT
     batch_size: int = 16
     eval_args: list[str] = field(default_factory=list)
+    permute_eval: bool = False  # also score every fold with --permute-options (results["permuted"])
+    train_permutations: int = 1  # train on each fold's problems + this many - 1 option-shuffled copies
     bootstrap: int = 2000
     log: object = print
 
@@ -160,11 +165,11 @@ def _train(plan: Plan, dataset: str, output: Path, log: Path, init: str | None, 
 
 
 def _evaluate(plan: Plan, model: str, adapters: list[str], gold: Path, save: Path | None, metrics: Path, log: Path,
-              vote: bool = False) -> float:
+              vote: bool = False, extra: tuple[str, ...] = ()) -> float:
     """tools/evaluate.py's scoring backend on gold: with one adapter, or the majority of several (vote)."""
     cmd = [sys.executable, str(TOOLS / "evaluate.py"), "--model", model, "--gold", str(gold), "--backend", "scoring",
            "--template", plan.template, "--prompt", str(plan.prompt), "--batch-size", str(plan.batch_size),
-           "--out", str(metrics), *plan.eval_args]
+           "--out", str(metrics), *plan.eval_args, *extra]
     if save:
         cmd += ["--save", str(save)]
     if vote:
@@ -207,7 +212,7 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
     stamp = folder / "done.json"
     key = _digest("fold", k, plan.recipe, plan.model, Path(init) / "crossval_stamp.json" if init else None,
                   [r["id"] for r in test], train, plan.train_args, plan.prompt, plan.eval_args, plan.no_train,
-                  plan.heldout, bool(heldout))
+                  plan.heldout, bool(heldout), plan.permute_eval, plan.train_permutations)
     done = _stamped(stamp, key)
     if done:
         plan.log(f"[crossval] fold {k}: unchanged, reusing {folder}")
@@ -217,15 +222,21 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
     result = {"key": key, "fold": k, "problems": len(test), "subquestions": sum(len(r["questions"]) for r in test)}
     trained = None
     if not plan.no_train:
-        _export(plan, train, f"cv_fold{k}", folder)
+        _export(plan, permuted_copies(train, plan.train_permutations, plan.seed), f"cv_fold{k}", folder)
         trained = folder / "sft"
-        plan.log(f"[crossval] fold {k}: training on {len(train)} problems -> {trained}")
+        copies = f" x {plan.train_permutations} option orders" if plan.train_permutations > 1 else ""
+        plan.log(f"[crossval] fold {k}: training on {len(train)} problems{copies} -> {trained}")
         result["train_s"] = round(_train(plan, f"cv_fold{k}", trained, folder / "train.log", init, plan.train_args), 1)
     model, adapter = _eval_model(plan, trained, init)
     adapters = [adapter] if adapter else []
     result["eval_s"] = round(_evaluate(plan, model, adapters, folder / "test.jsonl", folder / "answers.jsonl",
                                        folder / "metrics.json", folder / "evaluate.log"), 1)
     result["accuracy"] = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["accuracy"]
+    if plan.permute_eval:
+        result["eval_permuted_s"] = round(_evaluate(
+            plan, model, adapters, folder / "test.jsonl", folder / "answers_permuted.jsonl",
+            folder / "metrics_permuted.json", folder / "evaluate_permuted.log", extra=("--permute-options",)), 1)
+        result["accuracy_permuted"] = json.loads((folder / "metrics_permuted.json").read_text(encoding="utf-8"))["accuracy"]
     if heldout is not None:
         write_jsonl(folder / "heldout.jsonl", heldout)
         _evaluate(plan, model, adapters, folder / "heldout.jsonl", folder / "heldout_answers.jsonl",
@@ -312,12 +323,17 @@ def run(plan: Plan) -> dict:
                 future.result()
     folders = [plan.work / f"fold{k}" for k in range(len(splits))]
     summary = summarize(records, results, [f / "answers.jsonl" for f in folders], plan.bootstrap)
+    if plan.permute_eval:
+        permuted_folds = [{**f, "accuracy": f["accuracy_permuted"], "unpermuted_accuracy": f["accuracy"]} for f in results]
+        summary["permuted"] = summarize(records, permuted_folds, [f / "answers_permuted.jsonl" for f in folders],
+                                        plan.bootstrap)
     if heldout is not None:
         summary["heldout"] = _heldout_summary(plan, heldout, results)
     summary["seconds"] = round(time.perf_counter() - start, 1)
     summary["config"] = {
         "recipe": str(plan.recipe), "model": plan.model, "data": str(plan.data), "data_sha256": _digest(plan.data),
         "folds": 0 if plan.no_train else plan.folds, "seed": plan.seed, "train_args": plan.train_args,
+        "train_permutations": plan.train_permutations,
         "pretrain": str(plan.pretrain) if plan.pretrain else None, "pretrain_args": plan.pretrain_args,
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
     }
@@ -342,16 +358,21 @@ def _heldout_summary(plan: Plan, heldout: list[dict], folds: list[dict]) -> dict
 _COUNTED = ("by_family", "by_options", "by_answer_letter")
 
 
-def fold_part(folder: Path) -> dict:
-    """One finished fold's folder (done.json, test.jsonl, answers.jsonl) as a part for combine().
+def fold_part(folder: Path, permuted: bool = False) -> dict:
+    """One finished fold's folder (done.json, test.jsonl, answers.jsonl) as a part for combine(); ``permuted``:
+    its --permute-eval answers (answers_permuted.jsonl, accuracy_permuted) instead.
 
     A fold cut off after its test answers were written (the held-out evaluation, which comes last, unfinished: the
     device session ended) has no done.json; it is taken when answers.jsonl answers every sub-question of test.jsonl,
     its fold record rebuilt from the two files and marked ``"unfinished"``."""
     done = folder / "done.json"
-    test, answers = folder / "test.jsonl", folder / "answers.jsonl"
+    test, answers = folder / "test.jsonl", folder / ("answers_permuted.jsonl" if permuted else "answers.jsonl")
     if done.exists():
         fold = json.loads(done.read_text(encoding="utf-8"))
+        if permuted:
+            if "accuracy_permuted" not in fold:
+                raise DataError(f"{done}: no accuracy_permuted (the fold was not run with --permute-eval)")
+            fold = {**fold, "accuracy": fold["accuracy_permuted"], "unpermuted_accuracy": fold["accuracy"]}
         return summarize(load_problems(test), [fold], [answers])
     k = folder.name[len("fold"):]
     if not (folder.name.startswith("fold") and k.isdigit() and test.exists() and answers.exists()):

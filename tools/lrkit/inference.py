@@ -333,6 +333,23 @@ def score_letters(
     return results, time.perf_counter() - start
 
 
+def score_permuted(model, prompter: Prompter, records: list[dict], batch_size: int = 16, max_tokens: int = 16384,
+                   share_prefix: bool = True, k: int | None = None) -> tuple[list[Answer], float]:
+    """score_letters under every cyclic order of each sub-question's free options (lrkit.permute), the letter
+    probabilities averaged back onto the original options: one answer per original sub-question, in order."""
+    from .permute import expand, unpermute
+
+    expanded, orders = expand(records, k)
+    scored, seconds = score_letters(model, prompter, prompter.items(expanded), batch_size, max_tokens, share_prefix)
+    out, i = [], 0
+    for record, per_question in zip(records, orders):
+        for index, question_orders in enumerate(per_question):
+            probs = unpermute([a.probs for a in scored[i : i + len(question_orders)]], question_orders)
+            i += len(question_orders)
+            out.append(Answer((record["id"], index), LETTERS[max(range(len(probs)), key=probs.__getitem__)], probs))
+    return out, seconds
+
+
 def generate_answers(
     model,
     prompter: Prompter,

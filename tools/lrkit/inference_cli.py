@@ -6,7 +6,7 @@ import argparse
 
 from .cli import err
 from .inference import (Prompter, generate_answers, generate_answers_vllm, guess_template, load_model, load_tokenizer,
-                        open_vllm, rate, score_letters, use_adapter)
+                        open_vllm, rate, score_letters, score_permuted, use_adapter)
 from .prompts import DEFAULT_PROMPT
 from .voting import Vote, combine
 
@@ -24,6 +24,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch-size", type=int, default=16, help="rows per forward pass (default 16)")
     group.add_argument("--max-tokens", type=int, default=16384, help="padded tokens per scoring batch: bounds memory (default 16384)")
     group.add_argument("--no-share", action="store_true", help="scoring without prefix sharing (the plain reference computation)")
+    group.add_argument("--permute-options", action="store_true",
+                       help="scoring: score every sub-question under each cyclic order of its options (every option in "
+                            "every position once; options such as 以上都不对 stay put) and average the letter "
+                            "probabilities back: cancels the model's position bias, costs one pass per option")
     group.add_argument("--samples", type=int, default=1, help="generate: sampled generations per sub-question (1 = greedy)")
     group.add_argument("--temperature", type=float, default=0.7)
     group.add_argument("--max-new-tokens", type=int, default=256, help="generate: tokens per answer (default 256)")
@@ -38,6 +42,8 @@ def check_model_arguments(parser: argparse.ArgumentParser, args) -> None:
         parser.error("--batch-size, --samples and --max-tokens must be positive")
     if args.samples > 1 and args.backend == "scoring":
         parser.error("--samples needs --backend generate or vllm (scoring is deterministic)")
+    if args.permute_options and args.backend != "scoring":
+        parser.error("--permute-options averages letter scores: use it with --backend scoring")
     if not 0 < args.gpu_memory <= 1:
         parser.error("--gpu-memory must be a fraction in (0, 1]")
 
@@ -68,7 +74,12 @@ def answer(args, model, prompter, records, n_adapters: int | None = None):
         if n_adapters > 1 and args.backend != "vllm":
             use_adapter(model, a)
         if args.backend == "scoring":
-            answers, seconds = score_letters(model, prompter, items, args.batch_size, args.max_tokens, not args.no_share)
+            if args.permute_options:
+                answers, seconds = score_permuted(model, prompter, records, args.batch_size, args.max_tokens,
+                                                  not args.no_share)
+            else:
+                answers, seconds = score_letters(model, prompter, items, args.batch_size, args.max_tokens,
+                                                 not args.no_share)
             voters.append(answers)
             names.append(label)
         else:
