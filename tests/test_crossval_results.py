@@ -150,3 +150,39 @@ def test_errors_ranks_family_and_option_groups_by_wrong_answers(tmp_path):
     bare.write_text(json.dumps({"accuracy": 0.5, "folds": []}), encoding="utf-8")
     proc = script("errors", bare, "--data", data)
     assert proc.returncode == 1 and "no per-question answers" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_vote_of_cells_fixes_errors_the_others_do_not_make(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    keys = [(f"{r['id']}#{i}", q["answer"]) for r in records for i, q in enumerate(r["questions"])]
+    n = len(keys)
+    wrong_letter = lambda g: "B" if g == "A" else "A"
+    cells = []
+    for c in range(3):  # cell c is wrong on every third sub-question, starting at c: no two cells wrong together
+        answers = {key: (wrong_letter(g) if i % 3 == c else g) for i, (key, g) in enumerate(keys)}
+        right = sum(answers[key] == g for key, g in keys)
+        path = tmp_path / f"cell{c}.json"
+        path.write_text(json.dumps({"accuracy": right / n, "answers": answers, "config": {"folds": 5, "seed": 42}}),
+                        encoding="utf-8")
+        cells.append(path)
+    out = tmp_path / "vote.json"
+    proc = script("vote", *cells, "--out", out, "--data", data, "--bootstrap", 100)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["accuracy"] == 1.0 and result["subquestions"] == n and len(result["answers"]) == n
+    assert [c["accuracy"] for c in result["cells"]] == [round(sum(i % 3 != c for i in range(n)) / n, 4) for c in range(3)]
+    assert result["agreement"]["unanimous"] == 0 and sum(r["n"] for r in result["by_options"].values()) == n
+    assert "vote of 3 cells: 100.00%" in proc.stdout
+    # compare.py reads the vote like any cell
+    assert script("compare", cells[0], out, "--data", data).returncode == 0
+    # a cell of another split, or without answers: one line naming it, nothing written
+    other = tmp_path / "other_split.json"
+    other.write_text(json.dumps({"accuracy": 1.0, "answers": dict(keys), "config": {"folds": 4, "seed": 42}}), encoding="utf-8")
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"accuracy": 0.5}), encoding="utf-8")
+    for bad, words in ((other, "differ"), (bare, "no per-question answers")):
+        out.unlink(missing_ok=True)
+        proc = script("vote", cells[0], bad, "--out", out, "--data", data)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr and words in proc.stderr and str(bad) in proc.stderr
+        assert not out.exists()

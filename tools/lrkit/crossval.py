@@ -484,3 +484,33 @@ def compare(records: list[dict], base: dict, other: dict, bootstrap: int = 2000,
                            "difference": round(other_cell["accuracy"] - cell["accuracy"], 4)}
         out[key] = table
     return out
+
+
+def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: list[str] | None = None) -> dict:
+    """The majority of several cells' answers, question by question (ties: the earliest cell among the tied
+    letters; :func:`lrkit.voting.majority`), on the sub-questions every cell answered. Cross-validated as the cells
+    are: a fold's sub-question is answered by models that all never saw its problem. A results dict like
+    summarize()'s (every answer kept), plus each cell's accuracy on those sub-questions and the agreement."""
+    from .voting import agreement_summary, majority
+
+    names = names or [f"cell {i + 1}" for i in range(len(cells))]
+    maps = [answers_of(cell) for cell in cells]
+    common = [r for r in records if all((r["id"], i) in m for m in maps for i in range(len(r["questions"])))]
+    if not common:
+        raise DataError("the cells share no answered problem")
+    keys = [(r["id"], i) for r in common for i in range(len(r["questions"]))]
+    gold_letters = [q["answer"] for r in common for q in r["questions"]]
+    votes = [majority([m[key] for m in maps]) for key in keys]
+    predicted = {key: v.letter for key, v in zip(keys, votes)}
+    metrics = score(with_family(common), predicted)
+    return {
+        "accuracy": metrics["accuracy"], "ci95": bootstrap_interval(common, predicted, bootstrap),
+        "subquestions": metrics["subquestions"], "problems": metrics["problems"],
+        "problem_accuracy": metrics["problem_accuracy"], "by_family": metrics.get("by_family"),
+        "by_options": metrics["by_options"], "by_answer_letter": metrics["by_answer_letter"],
+        "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
+        "cells": [{"name": name, "accuracy": round(sum(m[k] == g for k, g in zip(keys, gold_letters)) / len(keys), 4)}
+                  for name, m in zip(names, maps)],
+        "agreement": agreement_summary(votes, [v.letter == g for v, g in zip(votes, gold_letters)]),
+        "answers": {f"{rid}#{i}": predicted[(rid, i)] for rid, i in keys},
+    }
