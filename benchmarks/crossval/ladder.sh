@@ -13,6 +13,7 @@ D=${D:-data/work/device}                       # real.jsonl (the shared train se
 CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
+VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
 PERMUTED=${PERMUTE_EVAL-1}                     # non-empty: every cell also scored with --permute-options (*_permuted.json)
 mkdir -p "$W"
 if [[ -z "${LADDER_CHILD:-}" ]]; then
@@ -52,6 +53,13 @@ for cell in $CELLS; do
   if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & cells+=($!); continue; fi
   case $cell in
     demo)               demo ;;
+    vllm)               # issue 14: generation speed, vLLM vs transformers, with the GPU to itself (run it first)
+                        echo "=== vllm: start $(date +%T)"
+                        bash benchmarks/gpu/device_vllm.sh install > "$W/vllm.log" 2>&1 \
+                          && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 benchmarks/gpu/generation.py --model "$MODEL" \
+                            --data "$D/real.jsonl" --out "$W/results_generation.json" ${VLLM_ARGS:---compare 32 --hf-batch 32} \
+                            >> "$W/vllm.log" 2>&1 && echo "=== vllm: $(tail -1 "$W/vllm.log")" \
+                          || echo "=== vllm: FAILED (see $W/vllm.log)" ;;
     wait)               echo "=== waiting for background cells $(date +%T)"; ((${#cells[@]})) && wait "${cells[@]}"; cells=() ;;
     zero_shot)          cv $cell --recipe configs/lora_1.5b.yaml --no-train ;;
     lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel $P ;;
@@ -78,7 +86,7 @@ for cell in $CELLS; do
     cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM: run
                         # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
                         python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
-                          && python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
+                          && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
                             --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --chunk 500 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
                             > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
                           && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/cot.jsonl" \
@@ -95,6 +103,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"
