@@ -53,6 +53,7 @@ def test_two_folds_score_every_subquestion_once(tiny_model, tmp_path):
     assert [f["accuracy"] for f in permuted["folds"]] == [f["accuracy_permuted"] for f in results["folds"]]
     assert len(permuted["answers"]) == n_sub and None not in permuted["answers"].values()
     assert "with --permute-options" in proc.stdout and results["config"]["train_permutations"] == 2
+    assert set(results["probs"]) == set(results["answers"])  # the letter probabilities, for vote.py's mean_probs
     h = results["heldout"]
     assert len(h["fold_accuracies"]) == 2 and 0 <= h["vote_accuracy"] <= 1
     assert "cross-validated accuracy" in proc.stdout

@@ -173,7 +173,7 @@ def test_vote_of_cells_fixes_errors_the_others_do_not_make(tmp_path):
     assert result["accuracy"] == 1.0 and result["subquestions"] == n and len(result["answers"]) == n
     assert [c["accuracy"] for c in result["cells"]] == [round(sum(i % 3 != c for i in range(n)) / n, 4) for c in range(3)]
     assert result["agreement"]["unanimous"] == 0 and sum(r["n"] for r in result["by_options"].values()) == n
-    assert "vote of 3 cells: 100.00%" in proc.stdout
+    assert "vote of 3 cells (majority): 100.00%" in proc.stdout
     # compare.py reads the vote like any cell
     assert script("compare", cells[0], out, "--data", data).returncode == 0
     # a cell of another split, or without answers: one line naming it, nothing written
@@ -186,3 +186,35 @@ def test_vote_of_cells_fixes_errors_the_others_do_not_make(tmp_path):
         proc = script("vote", cells[0], bad, "--out", out, "--data", data)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr and words in proc.stderr and str(bad) in proc.stderr
         assert not out.exists()
+
+
+def test_vote_by_mean_probability_uses_the_cells_confidence(tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    keys = [f"{r['id']}#{i}" for r in records for i, q in enumerate(r["questions"])]
+    gold = {f"{r['id']}#{i}": q["answer"] for r in records for i, q in enumerate(r["questions"])}
+    n_options = {f"{r['id']}#{i}": len(q["options"]) for r in records for i, q in enumerate(r["questions"])}
+
+    def probs_for(letter, key, p):
+        k = n_options[key]
+        rest = (1 - p) / (k - 1)
+        return [round(p if "ABCDEFG"[j] == letter else rest, 4) for j in range(k)]
+
+    wrong = {key: "B" if g == "A" else "A" for key, g in gold.items()}
+    cells = []
+    for c, (letters, p) in enumerate(((wrong, 0.55), (wrong, 0.55), (gold, 0.95))):  # two unsure and wrong, one sure
+        path = tmp_path / f"cell{c}.json"
+        path.write_text(json.dumps({"answers": letters, "probs": {k: probs_for(letters[k], k, p) for k in keys}}),
+                        encoding="utf-8")
+        cells.append(path)
+    out = tmp_path / "vote.json"
+    assert script("vote", *cells, "--out", out, "--data", data, "--rule", "majority").returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["accuracy"] == 0.0  # two wrong letters outvote one
+    proc = script("vote", *cells, "--out", out, "--data", data)  # auto: all carry probabilities
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert proc.returncode == 0 and result["rule"] == "mean_probs" and result["accuracy"] == 1.0, proc.stderr
+    bare = tmp_path / "letters_only.json"
+    bare.write_text(json.dumps({"answers": gold}), encoding="utf-8")
+    proc = script("vote", cells[0], bare, "--out", out, "--data", data, "--rule", "mean_probs")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and str(bare) in proc.stderr
+    assert "no letter probabilities" in proc.stderr

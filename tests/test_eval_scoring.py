@@ -105,6 +105,10 @@ def test_evaluate_permute_options_cli_answers_as_the_function(tiny, tiny_loaded,
              "--permute-options", "--save", saved, check=True)
     got = [q["answer"] for r in load_problems(saved) for q in r["questions"]]
     assert got == expected
+    for r in load_problems(saved):  # the letter probabilities behind each answer are saved with it
+        for q in r["questions"]:
+            assert len(q["probs"]) == len(q["options"]) and abs(sum(q["probs"]) - 1) < 1e-3
+            assert q["probs"]["ABCDEFG".index(q["answer"])] >= max(q["probs"]) - 1e-6  # rounded to 6 places
 
 
 def test_generation_backend_extracts_letters(tiny_loaded):

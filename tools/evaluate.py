@@ -45,7 +45,7 @@ from lrkit.cli import err, run
 from lrkit.inference_cli import add_model_arguments, answer, check_model_arguments, open_model
 from lrkit.metrics import load_predictions, score
 from lrkit.records import DataError, iter_subquestions, load_problems, write_json, write_jsonl
-from lrkit.voting import agreement_summary
+from lrkit.voting import agreement_summary, mean_probs
 
 
 def format_metrics(m: dict) -> str:
@@ -117,7 +117,7 @@ def main() -> int:
     gold = load_problems(args.gold, strict=args.strict, report=err)
     if args.parity:
         return parity(args, gold)
-    details = None
+    details, probs = None, {}
     if args.pred:
         predicted = load_predictions(args.pred, gold, report=err, strict=args.strict)
     else:
@@ -125,6 +125,7 @@ def main() -> int:
         items, voters, names, votes = answer(args, model, prompter, gold)
         predicted = {item.key: vote.letter for item, vote in zip(items, votes)}
         details = {item.key: {"vote": vote, "text": voters[0][i].text} for i, (item, vote) in enumerate(zip(items, votes))}
+        probs = {item.key: mean_probs([v[i].probs for v in voters]) for i, item in enumerate(items)}
     metrics = score(gold, predicted)
     if args.model and len(voters) > 1:
         gold_letters = [q["answer"] for _, _, q in iter_subquestions(gold)]
@@ -134,7 +135,9 @@ def main() -> int:
         ]
         metrics["agreement"] = agreement_summary(votes, [v.letter == g for v, g in zip(votes, gold_letters)])
     if args.save:
-        answered = [{**r, "questions": [{**q, "answer": predicted.get((r["id"], i))} for i, q in enumerate(r["questions"])]} for r in gold]
+        answered = [{**r, "questions": [{**q, "answer": predicted.get((r["id"], i)),
+                                         **({"probs": probs[(r["id"], i)]} if probs.get((r["id"], i)) else {})}
+                                        for i, q in enumerate(r["questions"])]} for r in gold]
         write_jsonl(args.save, answered)
     if args.report:
         from lrkit.report import write_report

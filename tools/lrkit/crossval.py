@@ -37,7 +37,7 @@ from .cli import read_yaml_mapping
 from .metrics import answer_map, score
 from .permute import permuted_copies
 from .prompts import DEFAULT_PROMPT
-from .records import DataError, load_problems, write_json, write_jsonl
+from .records import LETTERS, DataError, load_problems, write_json, write_jsonl
 from .report import with_family
 from .splitting import assign_folds
 
@@ -265,19 +265,23 @@ def bootstrap_interval(records: list[dict], predicted: dict, n: int = 2000, seed
     return _percentile_interval(per_problem, lambda rows: sum(c for c, _ in rows) / sum(t for _, t in rows), n, seed)
 
 
-def _read_answers(paths: list[Path]) -> dict:
-    predicted = {}
+def _read_answers(paths: list[Path]) -> tuple[dict, dict]:
+    """Every answer of the answer files, and the letter probabilities they carry (the scoring backend saves them)."""
+    predicted, probs = {}, {}
     for path in paths:
-        predicted.update(answer_map(load_problems(path, report=lambda _: None)))
-    return predicted
+        records = load_problems(path, report=lambda _: None)
+        predicted.update(answer_map(records))
+        probs.update({(r["id"], i): q["probs"] for r in records for i, q in enumerate(r["questions"]) if q.get("probs")})
+    return predicted, probs
 
 
 def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], bootstrap: int = 2000) -> dict:
     """The results of folds whose answers are in answer_files, over records (the problems they answered)."""
-    predicted = _read_answers(answer_files)
+    predicted, probs = _read_answers(answer_files)
     gold = with_family(records)
     metrics = score(gold, predicted)
-    return {
+    keys = [(r["id"], i) for r in records for i in range(len(r["questions"]))]
+    out = {
         "accuracy": metrics["accuracy"],
         "ci95": bootstrap_interval(records, predicted, bootstrap),
         "subquestions": metrics["subquestions"],
@@ -289,8 +293,11 @@ def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], 
         "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
         "folds": folds,
         # every sub-question's answer, "ID#INDEX": letter: cells compare question by question (compare())
-        "answers": {f"{r['id']}#{i}": predicted.get((r["id"], i)) for r in records for i in range(len(r["questions"]))},
+        "answers": {f"{rid}#{i}": predicted.get((rid, i)) for rid, i in keys},
     }
+    if all(key in probs for key in keys):  # the letter probabilities behind every answer: vote() averages them
+        out["probs"] = {f"{rid}#{i}": probs[(rid, i)] for rid, i in keys}
+    return out
 
 
 def run(plan: Plan) -> dict:
@@ -437,6 +444,8 @@ def combine(parts: list[dict], records: list[dict] | None = None, bootstrap: int
     out["ci95"] = None
     if all("answers" in p for p in used):
         out["answers"] = {key: value for p in used for key, value in p["answers"].items()}
+        if all("probs" in p for p in used):
+            out["probs"] = {key: value for p in used for key, value in p["probs"].items()}
         if records is not None:
             predicted = answers_of(out)
             answered = [r for r in records if (r["id"], 0) in predicted]
@@ -448,8 +457,13 @@ def answers_of(results: dict) -> dict:
     """A results JSON's "answers" ("ID#INDEX": letter) as {(id, index): letter}."""
     if not results.get("answers"):
         raise DataError("no per-question answers in these results (written by tools/crossval.py since 2026-12-02)")
+    return _by_key(results["answers"])
+
+
+def _by_key(mapping: dict) -> dict:
+    """{"ID#INDEX": value} as {(id, index): value}."""
     out = {}
-    for key, value in results["answers"].items():
+    for key, value in mapping.items():
         rid, _, index = key.rpartition("#")
         out[(rid, int(index))] = value
     return out
@@ -486,12 +500,15 @@ def compare(records: list[dict], base: dict, other: dict, bootstrap: int = 2000,
     return out
 
 
-def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: list[str] | None = None) -> dict:
-    """The majority of several cells' answers, question by question (ties: the earliest cell among the tied
-    letters; :func:`lrkit.voting.majority`), on the sub-questions every cell answered. Cross-validated as the cells
-    are: a fold's sub-question is answered by models that all never saw its problem. A results dict like
-    summarize()'s (every answer kept), plus each cell's accuracy on those sub-questions and the agreement."""
-    from .voting import agreement_summary, majority
+def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: list[str] | None = None,
+         rule: str = "auto") -> dict:
+    """Several cells' answers combined question by question, on the sub-questions every cell answered: ``rule``
+    "majority" (the most frequent letter; ties: the highest summed probability where the cells carry them, then the
+    earliest cell; :func:`lrkit.voting.majority`) or "mean_probs" (the letter of highest mean probability: every
+    cell must carry its letter probabilities, written since 2026-12-03); "auto" takes mean_probs when they all do.
+    Cross-validated as the cells are: a fold's sub-question is answered by models that all never saw its problem.
+    A results dict like summarize()'s (every answer kept), plus each cell's accuracy there and the agreement."""
+    from .voting import Vote, agreement_summary, majority, mean_probs
 
     names = names or [f"cell {i + 1}" for i in range(len(cells))]
     maps = [answers_of(cell) for cell in cells]
@@ -500,10 +517,26 @@ def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: l
         raise DataError("the cells share no answered problem")
     keys = [(r["id"], i) for r in common for i in range(len(r["questions"]))]
     gold_letters = [q["answer"] for r in common for q in r["questions"]]
-    votes = [majority([m[key] for m in maps]) for key in keys]
+    prob_maps = [_by_key(cell.get("probs") or {}) for cell in cells]
+    have_probs = all(key in pm for pm in prob_maps for key in keys)
+    if rule == "auto":
+        rule = "mean_probs" if have_probs else "majority"
+    if rule == "mean_probs" and not have_probs:
+        missing = next(i for i, pm in enumerate(prob_maps) if not all(key in pm for key in keys))
+        raise DataError(f"{names[missing]}: no letter probabilities for every answer (needed by mean_probs)")
+    votes = []
+    for key in keys:
+        letters = [m[key] for m in maps]
+        probs = [pm.get(key) for pm in prob_maps]
+        if rule == "mean_probs":
+            mean = mean_probs(probs)
+            best = LETTERS[max(range(len(mean)), key=mean.__getitem__)]
+            votes.append(Vote(best, round(letters.count(best) / len(letters), 4), dict(sorted(Counter(letters).items()))))
+        else:
+            votes.append(majority(letters, probs))
     predicted = {key: v.letter for key, v in zip(keys, votes)}
     metrics = score(with_family(common), predicted)
-    return {
+    return {"rule": rule,
         "accuracy": metrics["accuracy"], "ci95": bootstrap_interval(common, predicted, bootstrap),
         "subquestions": metrics["subquestions"], "problems": metrics["problems"],
         "problem_accuracy": metrics["problem_accuracy"], "by_family": metrics.get("by_family"),

@@ -55,6 +55,14 @@ def combine(voters: Sequence[Sequence]) -> list[Vote]:
     return [majority([a.letter for a in answers], [a.probs for a in answers]) for answers in zip(*voters)]
 
 
+def mean_probs(rows: Sequence[Sequence[float] | None]) -> list[float] | None:
+    """The mean of several voters' letter probabilities for one sub-question (rounded to 6 places); None unless every
+    voter scored letters, over the same number of options."""
+    if not rows or any(r is None for r in rows) or len({len(r) for r in rows}) != 1:
+        return None
+    return [round(sum(col) / len(rows), 6) for col in zip(*rows)]
+
+
 def agreement_summary(votes: Sequence[Vote], correct: Sequence[bool] | None = None) -> dict:
     """Share of sub-questions per agreement level, with accuracy per level when ``correct`` is given."""
     levels: dict[float, list[int]] = defaultdict(lambda: [0, 0])
