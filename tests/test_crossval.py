@@ -57,6 +57,7 @@ def test_two_folds_score_every_subquestion_once(tiny_model, tmp_path):
     h = results["heldout"]
     assert len(h["fold_accuracies"]) == 2 and 0 <= h["vote_accuracy"] <= 1
     assert "cross-validated accuracy" in proc.stdout
+    assert "results so far" in proc.stderr  # written before the held-out vote too: a cut-off run keeps its folds
 
     # Unchanged: both folds reused. Changed training arguments: both redone.
     again = crossval(*common, "--train-args", TINY, "--train-permutations", 2, "--permute-eval")

@@ -37,6 +37,22 @@ from lrkit.records import write_json
 
 
 
+def _permuted_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}_permuted.json")
+
+
+def write_results(results: dict, out: Path, note: str = "") -> dict | None:
+    """OUT, and with --permute-eval OUT_permuted.json (the same format); the permuted results, or None."""
+    results = dict(results)
+    permuted = results.pop("permuted", None)
+    write_json(out, results)
+    if permuted is not None:
+        write_json(_permuted_path(out), {**permuted, "config": {**results["config"], "permute_options": True}})
+    if note:
+        err(f"[crossval] results so far -> {out} {note}")
+    return permuted
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipe", required=True, help="LLaMA-Factory training recipe (configs/*.yaml)")
@@ -78,14 +94,13 @@ def main() -> int:
         prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
         permute_eval=args.permute_eval, train_permutations=args.train_permutations, bootstrap=args.bootstrap, log=err,
     )
-    results = crossval(plan)
     out = Path(args.out) if args.out else work / "results.json"
-    permuted = results.pop("permuted", None)
-    write_json(out, results)
+    # The results are written as soon as every fold is in, and again with the held-out vote, the last step.
+    plan.on_folds = lambda results: write_results(results, out, "(held-out vote still to come)")
+    results = crossval(plan)
+    permuted = write_results(results, out)
     if permuted is not None:
-        permuted_out = out.with_name(f"{out.stem}_permuted.json")
-        write_json(permuted_out, {**permuted, "config": {**results["config"], "permute_options": True}})
-        print(f"with --permute-options: {permuted['accuracy']:.2%} -> {permuted_out}")
+        print(f"with --permute-options: {permuted['accuracy']:.2%} -> {_permuted_path(out)}")
     lo, hi = results["ci95"]
     print(f"cross-validated accuracy {results['accuracy']:.2%} (95% interval {lo:.1%}-{hi:.1%}) on "
           f"{results['subquestions']} sub-questions of {results['problems']} problems -> {out}")

@@ -79,6 +79,7 @@ class Plan:
     train_permutations: int = 1  # train on each fold's problems + this many - 1 option-shuffled copies
     bootstrap: int = 2000
     log: object = print
+    on_folds: object = None  # called with the results when every fold is in, before the held-out vote (the last step)
 
     def __post_init__(self):
         self.recipe_values = read_yaml_mapping(self.recipe, "LLaMA-Factory settings", ("template", "finetuning_type"))
@@ -334,9 +335,6 @@ def run(plan: Plan) -> dict:
         permuted_folds = [{**f, "accuracy": f["accuracy_permuted"], "unpermuted_accuracy": f["accuracy"]} for f in results]
         summary["permuted"] = summarize(records, permuted_folds, [f / "answers_permuted.jsonl" for f in folders],
                                         plan.bootstrap)
-    if heldout is not None:
-        summary["heldout"] = _heldout_summary(plan, heldout, results)
-    summary["seconds"] = round(time.perf_counter() - start, 1)
     summary["config"] = {
         "recipe": str(plan.recipe), "model": plan.model, "data": str(plan.data), "data_sha256": _digest(plan.data),
         "folds": 0 if plan.no_train else plan.folds, "seed": plan.seed, "train_args": plan.train_args,
@@ -344,6 +342,12 @@ def run(plan: Plan) -> dict:
         "pretrain": str(plan.pretrain) if plan.pretrain else None, "pretrain_args": plan.pretrain_args,
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
     }
+    summary["seconds"] = round(time.perf_counter() - start, 1)
+    if plan.on_folds and heldout is not None:
+        plan.on_folds(summary)
+    if heldout is not None:
+        summary["heldout"] = _heldout_summary(plan, heldout, results)
+        summary["seconds"] = round(time.perf_counter() - start, 1)
     return summary
 
 
