@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lrkit.cli import run
 from lrkit import SHARED_DATA
-from lrkit.crossval import combine, fold_part, read_results
+from lrkit.cvresults import combine, fold_part, read_results
 from lrkit.records import load_problems, write_json
 
 def _part(path: Path, permuted: bool) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lrkit.cli import run
 from lrkit import SHARED_DATA
-from lrkit.crossval import compare, read_results
+from lrkit.cvresults import compare, read_results
 from lrkit.records import DataError, load_problems, write_json
 
 def main() -> int:

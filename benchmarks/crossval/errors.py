@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lrkit import SHARED_DATA
 from lrkit.cli import run
-from lrkit.crossval import answers_of, read_results
+from lrkit.cvresults import answers_of, read_results
 from lrkit.records import DataError, iter_subquestions, load_problems
 from lrkit.report import with_family
 

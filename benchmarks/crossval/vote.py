@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lrkit.cli import run
 from lrkit import SHARED_DATA
-from lrkit.crossval import read_results, vote
+from lrkit.cvresults import read_results, vote
 from lrkit.records import DataError, load_problems, write_json
 
 
