@@ -275,9 +275,9 @@ def run(plan: Plan) -> dict:
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
     }
     summary["seconds"] = round(time.perf_counter() - start, 1)
-    if plan.on_folds and heldout is not None:
-        plan.on_folds(summary)
-    if heldout is not None:
+    if heldout is not None:  # the held-out vote comes last: what is in so far is handed on before it
+        if plan.on_folds:
+            plan.on_folds(summary)
         summary["heldout"] = _heldout_summary(plan, heldout, results)
         summary["seconds"] = round(time.perf_counter() - start, 1)
     return summary

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .metrics import answer_map, score
-from .records import LETTERS, DataError, load_problems
+from .records import DataError, best_letter, load_problems
 from .report import with_family
 
 def read_results(path: Path) -> dict:
@@ -58,13 +58,11 @@ def _read_answers(paths: list[Path]) -> tuple[dict, dict]:
     return predicted, probs
 
 
-def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], bootstrap: int = 2000) -> dict:
-    """The results of folds whose answers are in answer_files, over records (the problems they answered)."""
-    predicted, probs = _read_answers(answer_files)
-    gold = with_family(records)
-    metrics = score(gold, predicted)
+def _results(records: list[dict], predicted: dict, bootstrap: int) -> dict:
+    """The results dict of these answers over records: accuracy, interval, breakdowns, letters, every answer."""
+    metrics = score(with_family(records), predicted)
     keys = [(r["id"], i) for r in records for i in range(len(r["questions"]))]
-    out = {
+    return {
         "accuracy": metrics["accuracy"],
         "ci95": bootstrap_interval(records, predicted, bootstrap),
         "subquestions": metrics["subquestions"],
@@ -74,10 +72,16 @@ def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], 
         "by_options": metrics["by_options"],
         "by_answer_letter": metrics["by_answer_letter"],
         "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
-        "folds": folds,
         # every sub-question's answer, "ID#INDEX": letter: cells compare question by question (compare())
         "answers": {f"{rid}#{i}": predicted.get((rid, i)) for rid, i in keys},
     }
+
+
+def summarize(records: list[dict], folds: list[dict], answer_files: list[Path], bootstrap: int = 2000) -> dict:
+    """The results of folds whose answers are in answer_files, over records (the problems they answered)."""
+    predicted, probs = _read_answers(answer_files)
+    out = {**_results(records, predicted, bootstrap), "folds": folds}
+    keys = [(r["id"], i) for r in records for i in range(len(r["questions"]))]
     if all(key in probs for key in keys):  # the letter probabilities behind every answer: vote() averages them
         out["probs"] = {f"{rid}#{i}": probs[(rid, i)] for rid, i in keys}
     return out
@@ -232,7 +236,12 @@ def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: l
     from .voting import Vote, agreement_summary, majority, mean_probs
 
     names = names or [f"cell {i + 1}" for i in range(len(cells))]
-    maps = [answers_of(cell) for cell in cells]
+    maps = []
+    for name, cell in zip(names, cells):
+        try:
+            maps.append(answers_of(cell))
+        except DataError as exc:
+            raise DataError(f"{name}: {exc}") from None
     common = [r for r in records if all((r["id"], i) in m for m in maps for i in range(len(r["questions"])))]
     if not common:
         raise DataError("the cells share no answered problem")
@@ -250,21 +259,13 @@ def vote(records: list[dict], cells: list[dict], bootstrap: int = 2000, names: l
         letters = [m[key] for m in maps]
         probs = [pm.get(key) for pm in prob_maps]
         if rule == "mean_probs":
-            mean = mean_probs(probs)
-            best = LETTERS[max(range(len(mean)), key=mean.__getitem__)]
+            best = best_letter(mean_probs(probs))
             votes.append(Vote(best, round(letters.count(best) / len(letters), 4), dict(sorted(Counter(letters).items()))))
         else:
             votes.append(majority(letters, probs))
     predicted = {key: v.letter for key, v in zip(keys, votes)}
-    metrics = score(with_family(common), predicted)
-    return {"rule": rule,
-        "accuracy": metrics["accuracy"], "ci95": bootstrap_interval(common, predicted, bootstrap),
-        "subquestions": metrics["subquestions"], "problems": metrics["problems"],
-        "problem_accuracy": metrics["problem_accuracy"], "by_family": metrics.get("by_family"),
-        "by_options": metrics["by_options"], "by_answer_letter": metrics["by_answer_letter"],
-        "letters_answered": dict(sorted(Counter(v or "?" for v in predicted.values()).items())),
+    return {"rule": rule, **_results(common, predicted, bootstrap),
         "cells": [{"name": name, "accuracy": round(sum(m[k] == g for k, g in zip(keys, gold_letters)) / len(keys), 4)}
                   for name, m in zip(names, maps)],
         "agreement": agreement_summary(votes, [v.letter == g for v, g in zip(votes, gold_letters)]),
-        "answers": {f"{rid}#{i}": predicted[(rid, i)] for rid, i in keys},
     }

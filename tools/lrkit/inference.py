@@ -30,7 +30,7 @@ from typing import Iterable, Sequence
 
 from .extraction import extract_answer
 from .prompts import DEFAULT_PROMPT, answer_line, load_template, render
-from .records import LETTERS, DataError, iter_subquestions
+from .records import LETTERS, DataError, best_letter, iter_subquestions
 
 # LLaMA-Factory template names for model folders whose name says the family; --template overrides.
 TEMPLATE_BY_NAME = (("smollm2", "smollm2"), ("smollm", "smollm"), ("qwen", "qwen"), ("llama-3", "llama3"))
@@ -327,8 +327,7 @@ def score_letters(
             for row, i in zip(letter_logits, members):
                 n = items[i].n_options
                 probs = torch.softmax(row[:n], dim=0).tolist()
-                best = max(range(n), key=lambda j: probs[j])
-                results[i] = Answer(items[i].key, LETTERS[best], probs)
+                results[i] = Answer(items[i].key, best_letter(probs), probs)
             bar.update(len(members))
     return results, time.perf_counter() - start
 
@@ -346,7 +345,7 @@ def score_permuted(model, prompter: Prompter, records: list[dict], batch_size: i
         for index, question_orders in enumerate(per_question):
             probs = unpermute([a.probs for a in scored[i : i + len(question_orders)]], question_orders)
             i += len(question_orders)
-            out.append(Answer((record["id"], index), LETTERS[max(range(len(probs)), key=probs.__getitem__)], probs))
+            out.append(Answer((record["id"], index), best_letter(probs), probs))
     return out, seconds
 
 

@@ -31,8 +31,9 @@ def option_orders(options: list[str], k: int | None = None) -> list[list[int]]:
     free position once) when k is None or larger than the number of free options."""
     free = free_positions(options)
     n = len(free)
+    count = max(1, n) if k is None else max(1, min(k, n))
     orders = []
-    for shift in range(max(1, n) if k is None else max(1, min(k, max(1, n)))):
+    for shift in range(count):
         order = list(range(len(options)))
         for j, position in enumerate(free):
             order[position] = free[(j + shift) % n]

@@ -43,6 +43,11 @@ def letter_index(answer: str) -> int:
     return LETTERS.index(answer)
 
 
+def best_letter(probs) -> str:
+    """The letter of the highest probability (the first of tied ones)."""
+    return LETTERS[max(range(len(probs)), key=probs.__getitem__)]
+
+
 def check_record(obj, unlabelled: bool = False, answer_hint: str = "") -> list[tuple[str, str]]:
     """Return ``(field, reason)`` for every fault of one parsed record; empty if valid.
 
