@@ -12,7 +12,11 @@ MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
 D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*.jsonl, heldout.jsonl
 CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
-PRE="num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2"
+RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
+PRE=${PRE:-num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2}   # generated stages
+FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's folds, e.g. "per_device_train_batch_size=2
+                                               # gradient_accumulation_steps=16": the same steps, half the memory, so
+                                               # PARALLEL=5 fits (five at micro-batch 4 once peaked above 139 GiB)
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
 PERMUTED=${PERMUTE_EVAL-1}                     # non-empty: every cell also scored with --permute-options (*_permuted.json)
 mkdir -p "$W"
@@ -61,41 +65,42 @@ for cell in $CELLS; do
                             >> "$W/vllm.log" 2>&1 && echo "=== vllm: $(tail -1 "$W/vllm.log")" \
                           || echo "=== vllm: FAILED (see $W/vllm.log)" ;;
     wait)               echo "=== waiting for background cells $(date +%T)"; ((${#cells[@]})) && wait "${cells[@]}"; cells=() ;;
-    zero_shot)          cv $cell --recipe configs/lora_1.5b.yaml --no-train ;;
-    lora_real)          cv $cell --recipe configs/lora_1.5b.yaml --parallel $P ;;
-    lora_real_lr1e-4)   cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --train-args "learning_rate=1e-4" ;;
+    zero_shot)          cv $cell --recipe "$RECIPE" --no-train ;;
+    lora_real)          cv $cell --recipe "$RECIPE" --parallel $P ;;
+    lora_real_lr1e-4)   cv $cell --recipe "$RECIPE" --parallel $P --train-args "learning_rate=1e-4" ;;
     full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
                           --train-args "per_device_train_batch_size=4" ;;
-    gen4k_only)         cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k.jsonl" \
+    gen4k_only)         cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
-    gen4k_then_real)    cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+    gen4k_then_real)    cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
-    gen4k_then_real_lr1e-4) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+    gen4k_then_real_lr1e-4) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "learning_rate=1e-4" ;;
     gen4k_then_real_perm3) # the real stage on each problem in 3 option orders (as it is + 2 shuffled), 1 epoch: same steps
-                        cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+                        cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-permutations 3 \
                           --train-args "num_train_epochs=1" ;;
-    gen4k_then_real_ep2) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k.jsonl" \
+    gen4k_then_real_ep2) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" --train-args "num_train_epochs=2" ;;
     hard_then_real)     # issue 13 lever 2: after gen4k, a second stage on what the gen4k adapter still gets wrong
                         # (needs $W/pre_gen4k: a gen4k cell first); pool seeds 200000+ overlap neither gen4k nor heldout
                         hard_pool "$W/pre_gen4k" \
-                          && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/hard.jsonl" \
-                          --pretrain-args "$PRE adapter_name_or_path=$W/pre_gen4k" --pretrain-out "$W/pre_hard" ;;
+                          && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/hard.jsonl" \
+                          --pretrain-args "$PRE adapter_name_or_path=$W/pre_gen4k" --pretrain-out "$W/pre_hard" \
+                          --train-args "$FOLD_ARGS" ;;
     cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM: run
                         # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
                         python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
                           && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
                             --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --chunk 500 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
                             > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
-                          && cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$W/cot.jsonl" \
+                          && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/cot.jsonl" \
                             --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
                             --pretrain-out "$W/pre_cot" \
                           || echo "=== $cell: FAILED (see $W/cot.log)" ;;
-    shaped4k_only)      cv $cell --recipe configs/lora_1.5b.yaml --no-train --pretrain "$D/gen4k_shaped.jsonl" \
+    shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
-    shaped4k_then_real) cv $cell --recipe configs/lora_1.5b.yaml --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
+    shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     *) echo "unknown cell $cell" ;;
   esac
