@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On the GPU machine, after benchmarks/crossval/device_start.sh converted the model and the 14 chunks of
+# On the GPU machine, after benchmarks/crossval/device_start.sh converted the model and the 15 chunks of
 # .carry/vllm/vllm_0.21.0 arrived in /tmp/vllm_chunks (one per call): install vLLM into /tmp/vllm_site (after
 # /tmp/site on PYTHONPATH, so the pinned transformers and peft win) and start benchmarks/gpu/generation.py in the
 # background (`device_vllm.sh install`: install only, e.g. for ladder.sh's cot_then_real). Arguments go to generation.py. Follow it with: tail /tmp/ladder/vllm.log
