@@ -85,6 +85,35 @@ def test_pretraining_is_shared_and_no_train_scores_the_whole_file(tiny_model, tm
     assert f"adapter_name_or_path={shared}" in log.splitlines()[0]
 
 
+def test_mix_joins_every_fold_and_a_real_problem_in_it_is_refused(tiny_model, tmp_path):
+    data = FIXTURES / "sample_train.jsonl"
+    gen = tmp_path / "gen.jsonl"
+    run_tool("generate", "--n", 3, "--seed", 5, "--out", gen, check=True)
+    gen_ids = {json.loads(line)["id"] for line in gen.read_text(encoding="utf-8").splitlines()}
+    work = tmp_path / "mixed"
+    proc = crossval("--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--folds", 2,
+                    "--work", work, "--mix", gen, "--train-permutations", 2, "--train-args", TINY, "--bootstrap", 50)
+    assert proc.stderr.count("+ 3 mixed in from") == 2
+    for k in (0, 1):  # the other fold's real problems twice (as they are, reordered), the mixed-in ones once
+        test = {json.loads(x)["id"] for x in (work / f"fold{k}" / "test.jsonl").read_text().splitlines()}
+        other = {json.loads(x)["id"] for x in (work / f"fold{1 - k}" / "test.jsonl").read_text().splitlines()}
+        rows = json.loads((work / f"fold{k}" / f"cv_fold{k}.json").read_text(encoding="utf-8"))
+        ids = [row["id"] for row in rows]
+        assert set(ids) == other | {f"{i}#p1" for i in other} | gen_ids and not set(ids) & test
+    results = json.loads((work / "results.json").read_text(encoding="utf-8"))
+    assert results["config"]["mix"] == str(gen) and results["subquestions"] == sum(f["subquestions"] for f in results["folds"])
+
+    leaky = tmp_path / "leaky.jsonl"  # a generated problem, then a real one: line 2 is named
+    leaky.write_text(gen.read_text(encoding="utf-8").splitlines()[0] + "\n"
+                     + data.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    bad = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), "--recipe", "configs/demo_cpu.yaml", "--data",
+                          data, "--model", tiny_model, "--work", tmp_path / "leak", "--mix", leaky],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr, bad.stderr
+    assert f"{leaky}:2: field 'id' is also a problem of" in bad.stderr
+    assert not (tmp_path / "leak" / "fold0").exists()  # refused before any training
+
+
 def test_bad_recipe_is_one_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("template: qwen\nfinetuning_type: [\n", encoding="utf-8")

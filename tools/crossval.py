@@ -3,7 +3,7 @@
 Usage: python tools/crossval.py --recipe configs/lora_1.5b.yaml [--data REAL.jsonl] [--folds 5] [--work DIR]
               [--model PATH] [--train-args "k=v ..."] [--pretrain GEN.jsonl [--pretrain-args "k=v ..."]]
               [--no-train] [--heldout GEN_HELDOUT.jsonl] [--parallel N] [--out RESULTS.json]
-              [--train-permutations K] [--permute-eval]
+              [--train-permutations K] [--permute-eval] [--mix GEN.jsonl]
 
 Every problem lands in one test fold, so every real sub-question is scored once by a model that never saw its
 problem (letter scoring, tools/evaluate.py --backend scoring). Results JSON: accuracy over all sub-questions
@@ -14,6 +14,9 @@ those problems plus the majority vote of the k fold adapters.
   --no-train          the model as it is (zero-shot; with --pretrain: the pre-trained model), on every problem
   --pretrain FILE     train once on FILE (e.g. generated problems: no real problem may be in it), then each fold
                       continues from it (LoRA: the same adapter; full: the weights); shared via --pretrain-out
+  --mix FILE          add FILE's problems (e.g. generated) to every fold's training set: generated + real in one
+                      stage, shuffled together (no real problem may be in FILE; --train-permutations K up-samples
+                      only the real ones)
   --parallel N        folds trained side by side (one large GPU runs several small-model trainings at once)
   --train-permutations K   train each fold on its problems plus K-1 copies with the options shuffled (options
                       such as 以上都不对 stay put); pair K copies with num_train_epochs=3/K for the same steps
@@ -66,6 +69,8 @@ def main() -> int:
     parser.add_argument("--pretrain", help="competition-format data to train on once, before the folds")
     parser.add_argument("--pretrain-args", default="", help="LLaMA-Factory overrides for the pre-training")
     parser.add_argument("--pretrain-out", help="the pre-training's output folder (default WORK/pretrain; share it between runs)")
+    parser.add_argument("--mix", help="competition-format problems (e.g. generated) added to every fold's training set, "
+                                      "in one stage with its real problems; none may be a problem of --data")
     parser.add_argument("--no-train", action="store_true", help="no fold training: score the model on every problem")
     parser.add_argument("--heldout", help="labelled problems no fold trains on (held-out generated problems)")
     parser.add_argument("--parallel", type=int, default=1, help="folds at once (default 1)")
@@ -82,6 +87,8 @@ def main() -> int:
         parser.error("--folds must be at least 2")
     if args.parallel < 1 or args.train_permutations < 1:
         parser.error("--parallel and --train-permutations must be at least 1")
+    if args.mix and args.no_train:
+        parser.error("--mix shapes the fold training: not with --no-train")
     if args.train_permutations > 1 and args.no_train:
         parser.error("--train-permutations shapes the fold training: not with --no-train")
     recipe = Path(args.recipe)
@@ -89,7 +96,7 @@ def main() -> int:
     plan = Plan(
         recipe=recipe, data=Path(args.data), work=work, folds=args.folds, seed=args.seed, model=args.model,
         train_args=shlex.split(args.train_args), pretrain=Path(args.pretrain) if args.pretrain else None,
-        pretrain_args=shlex.split(args.pretrain_args), pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
+        pretrain_args=shlex.split(args.pretrain_args), mix=Path(args.mix) if args.mix else None, pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
         no_train=args.no_train, heldout=Path(args.heldout) if args.heldout else None, parallel=args.parallel,
         prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
         permute_eval=args.permute_eval, train_permutations=args.train_permutations, bootstrap=args.bootstrap, log=err,

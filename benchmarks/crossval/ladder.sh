@@ -14,7 +14,7 @@ CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
 PRE=${PRE:-num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2}   # generated stages
-FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's folds, e.g. "per_device_train_batch_size=2
+FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's and mix1k_real's folds, e.g. "per_device_train_batch_size=2
                                                # gradient_accumulation_steps=16": the same steps, half the memory, so
                                                # PARALLEL=5 fits (five at micro-batch 4 once peaked above 139 GiB)
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
@@ -88,6 +88,11 @@ for cell in $CELLS; do
                           && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/hard.jsonl" \
                           --pretrain-args "$PRE adapter_name_or_path=$W/pre_gen4k" --pretrain-out "$W/pre_hard" \
                           --train-args "$FOLD_ARGS" ;;
+    mix1k_real)         # generated + real in one stage (issue 12's "mixed"): the first MIX_N of the 4,000 joined to
+                        # each fold's problems, those in 3 option orders (= 3 epochs of them), 1 epoch over it all
+                        head -n "${MIX_N:-1000}" "$D/gen4k.jsonl" > "$W/mix.jsonl" \
+                          && cv $cell --recipe "$RECIPE" --parallel $P --mix "$W/mix.jsonl" --train-permutations 3 \
+                            --train-args "num_train_epochs=1 $FOLD_ARGS" ;;
     cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM: run
                         # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
                         python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \

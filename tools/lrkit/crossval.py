@@ -6,7 +6,9 @@ problems to Alpaca (registered in ``WORK/dataset_info.json``), ``llamafactory-cl
 dataset, then ``tools/evaluate.py --backend scoring`` on its test problems (and on held-out generated problems,
 if given; with ``permute_eval`` also with ``tools/evaluate.py --permute-options``: the same fold models' answers with
 the option-position bias averaged out, summarized apart). ``train_permutations`` K trains each fold on its problems
-plus K-1 copies with the options shuffled (:mod:`lrkit.permute`). Optional pre-training on data that holds no
+plus K-1 copies with the options shuffled (:mod:`lrkit.permute`). ``mix`` adds the problems of another file (generated
+ones) to every fold's training set, shuffled in with the real ones by the trainer: generated + real in one stage,
+the alternative to pre-training on them first. Optional pre-training on data that holds no
 real problem (``pretrain``) is trained once and shared by the folds: a LoRA continues that adapter, a full
 fine-tune starts from that model. ``no_train`` evaluates the base model (plus the pre-training, if any) on the
 whole file instead. The results (summarize, combine, compare, vote) are :mod:`lrkit.cvresults`.
@@ -35,7 +37,7 @@ from .cli import read_yaml_mapping
 from .cvresults import summarize
 from .permute import permuted_copies
 from .prompts import DEFAULT_PROMPT
-from .records import DataError, load_problems, write_json, write_jsonl
+from .records import DataError, iter_jsonl, load_problems, write_json, write_jsonl
 from .splitting import assign_folds
 
 TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
@@ -53,6 +55,7 @@ class Plan:
     pretrain: Path | None = None  # competition-format data trained on once, before the folds
     pretrain_args: list[str] = field(default_factory=list)
     pretrain_out: Path | None = None  # default WORK/pretrain
+    mix: Path | None = None  # competition-format problems added to every fold's training set (none of them real)
     no_train: bool = False
     heldout: Path | None = None  # labelled problems no fold trains on (e.g. held-out generated ones)
     parallel: int = 1
@@ -192,12 +195,29 @@ def pretrain(plan: Plan) -> str | None:
     return str(out)
 
 
-def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | None, heldout: list[dict] | None) -> dict:
+def load_mix(plan: Plan, records: list[dict]) -> list[dict]:
+    """The problems of ``plan.mix``; a DataError naming FILE:LINE and the field of one that is also in ``plan.data``."""
+    if plan.mix is None:
+        return []
+    mix = load_problems(plan.mix, report=plan.log)
+    real = {"id": {r["id"] for r in records}, "problem": {r["problem"].strip() for r in records}}
+    for line, obj, _ in iter_jsonl(plan.mix):
+        for name, values in real.items():
+            value = obj.get(name) if isinstance(obj, dict) else None
+            if isinstance(value, str) and value.strip() in values:
+                raise DataError(f"{plan.mix}:{line}: field {name!r} is also a problem of {plan.data}: a mixed-in "
+                                "problem would be trained on by the fold that tests it")
+    return mix
+
+
+def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | None, heldout: list[dict] | None,
+          mix: list[dict] = ()) -> dict:
     folder = plan.work / f"fold{k}"
     stamp = folder / "done.json"
     key = _digest("fold", k, plan.recipe, plan.model, Path(init) / "crossval_stamp.json" if init else None,
                   [r["id"] for r in test], train, plan.train_args, plan.prompt, plan.eval_args, plan.no_train,
-                  plan.heldout, bool(heldout), plan.permute_eval, plan.train_permutations)
+                  plan.heldout, bool(heldout), plan.permute_eval, plan.train_permutations,
+                  *([plan.mix] if plan.mix else []))  # (no mix: the key of runs before --mix existed)
     done = _stamped(stamp, key)
     if done:
         plan.log(f"[crossval] fold {k}: unchanged, reusing {folder}")
@@ -207,10 +227,11 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
     result = {"key": key, "fold": k, "problems": len(test), "subquestions": sum(len(r["questions"]) for r in test)}
     trained = None
     if not plan.no_train:
-        _export(plan, permuted_copies(train, plan.train_permutations, plan.seed), f"cv_fold{k}", folder)
+        _export(plan, permuted_copies(train, plan.train_permutations, plan.seed) + list(mix), f"cv_fold{k}", folder)
         trained = folder / "sft"
         copies = f" x {plan.train_permutations} option orders" if plan.train_permutations > 1 else ""
-        plan.log(f"[crossval] fold {k}: training on {len(train)} problems{copies} -> {trained}")
+        mixed = f" + {len(mix)} mixed in from {plan.mix}" if mix else ""
+        plan.log(f"[crossval] fold {k}: training on {len(train)} problems{copies}{mixed} -> {trained}")
         result["train_s"] = round(_train(plan, f"cv_fold{k}", trained, folder / "train.log", init, plan.train_args), 1)
     model, adapter = _eval_model(plan, trained, init)
     adapters = [adapter] if adapter else []
@@ -241,6 +262,7 @@ def run(plan: Plan) -> dict:
     if not records:
         raise DataError(f"{plan.data}: no problems")
     heldout = load_problems(plan.heldout, report=plan.log) if plan.heldout else None
+    mix = load_mix(plan, records)
     plan.work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     init = pretrain(plan)
@@ -255,7 +277,7 @@ def run(plan: Plan) -> dict:
     results: list[dict | None] = [None] * len(splits)
     with tqdm(total=len(splits), desc="[crossval] folds", unit="fold", file=sys.stderr) as bar:
         def one(k):
-            results[k] = _fold(plan, k, splits[k][0], splits[k][1], init, heldout)
+            results[k] = _fold(plan, k, splits[k][0], splits[k][1], init, heldout, mix)
             bar.update(1)
 
         with ThreadPoolExecutor(max_workers=max(1, plan.parallel)) as pool:
@@ -270,7 +292,7 @@ def run(plan: Plan) -> dict:
     summary["config"] = {
         "recipe": str(plan.recipe), "model": plan.model, "data": str(plan.data), "data_sha256": _digest(plan.data),
         "folds": 0 if plan.no_train else plan.folds, "seed": plan.seed, "train_args": plan.train_args,
-        "train_permutations": plan.train_permutations,
+        "train_permutations": plan.train_permutations, "mix": str(plan.mix) if plan.mix else None,
         "pretrain": str(plan.pretrain) if plan.pretrain else None, "pretrain_args": plan.pretrain_args,
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
     }
