@@ -96,7 +96,8 @@ def main() -> int:
     plan = Plan(
         recipe=recipe, data=Path(args.data), work=work, folds=args.folds, seed=args.seed, model=args.model,
         train_args=shlex.split(args.train_args), pretrain=Path(args.pretrain) if args.pretrain else None,
-        pretrain_args=shlex.split(args.pretrain_args), mix=Path(args.mix) if args.mix else None, pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
+        pretrain_args=shlex.split(args.pretrain_args), pretrain_out=Path(args.pretrain_out) if args.pretrain_out else None,
+        mix=Path(args.mix) if args.mix else None,
         no_train=args.no_train, heldout=Path(args.heldout) if args.heldout else None, parallel=args.parallel,
         prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
         permute_eval=args.permute_eval, train_permutations=args.train_permutations, bootstrap=args.bootstrap, log=err,

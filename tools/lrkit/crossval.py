@@ -37,7 +37,7 @@ from .cli import read_yaml_mapping
 from .cvresults import summarize
 from .permute import permuted_copies
 from .prompts import DEFAULT_PROMPT
-from .records import DataError, iter_jsonl, load_problems, write_json, write_jsonl
+from .records import DataError, load_problems, write_json, write_jsonl
 from .splitting import assign_folds
 
 TOOLS = Path("tools")  # run from the repository root, as the recipes (dataset_dir: .) are
@@ -201,12 +201,11 @@ def load_mix(plan: Plan, records: list[dict]) -> list[dict]:
         return []
     mix = load_problems(plan.mix, report=plan.log)
     real = {"id": {r["id"] for r in records}, "problem": {r["problem"].strip() for r in records}}
-    for line, obj, _ in iter_jsonl(plan.mix):
+    for row in mix:
         for name, values in real.items():
-            value = obj.get(name) if isinstance(obj, dict) else None
-            if isinstance(value, str) and value.strip() in values:
-                raise DataError(f"{plan.mix}:{line}: field {name!r} is also a problem of {plan.data}: a mixed-in "
-                                "problem would be trained on by the fold that tests it")
+            if row[name].strip() in values:
+                raise DataError(f"{plan.mix}:{row['_line']}: field {name!r} is also a problem of {plan.data}: a "
+                                "mixed-in problem would be trained on by the fold that tests it")
     return mix
 
 
