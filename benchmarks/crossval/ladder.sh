@@ -14,9 +14,9 @@ CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
 PRE=${PRE:-num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2}   # generated stages
-FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's and mix1k_real's folds, e.g. "per_device_train_batch_size=2
-                                               # gradient_accumulation_steps=16": the same steps, half the memory, so
-                                               # PARALLEL=5 fits (five at micro-batch 4 once peaked above 139 GiB)
+FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's and mix1k_real's folds, e.g.
+                                               # "per_device_train_batch_size=2 gradient_accumulation_steps=16": the
+                                               # same steps, 84 GiB for five side by side (PARALLEL=5), no faster
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
 PERMUTED=${PERMUTE_EVAL-1}                     # non-empty: every cell also scored with --permute-options (*_permuted.json)
 mkdir -p "$W"
