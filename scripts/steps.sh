@@ -122,9 +122,10 @@ logged() { # logged LOGFILE command...: run with all output in LOGFILE; on failu
 }
 
 # The console's view of a LLaMA-Factory run: its own progress bar (the one without a description: training
-# steps, prediction batches) and its metric lines ({'loss': ...}, {'train_runtime': ...}); everything else goes to
-# the log only. On a terminal the bar is redrawn in place; otherwise (a pipe, a file) it is one line at most every
-# PROGRESS_EVERY seconds [60], plus the first and the last, so a captured log stays small.
+# steps, prediction batches) and its metric lines ({'loss': ...} with the step it follows, the closing
+# {'train_runtime': ...} as "training done: ..."); everything else goes to the log only. On a terminal the bar
+# is redrawn in place; otherwise (a pipe, a file) it is one line at most every PROGRESS_EVERY seconds [60], plus
+# the first and the last, so a captured log stays small.
 PROGRESS_FILTER='import ast, os, re, sys, time
 log, tag, label = open(sys.argv[1], "wb"), sys.argv[2], sys.argv[3]
 every = float(os.environ.get("PROGRESS_EVERY", "60"))
@@ -161,7 +162,9 @@ def segment(line):
         metrics = ast.literal_eval(line.strip())
         if not any(k in ("loss", "epoch") or k.startswith(("train_", "eval_", "predict_")) for k in metrics):
             return
-        say(f"[{tag}]   {at}" + ", ".join(f"{k} {v}" for k, v in metrics.items()))
+        # the closing summary (train_runtime, ...) comes after the last step, often before the bar has drawn it
+        where = label.split()[0] + " done: " if any(k.endswith("_runtime") for k in metrics) else at
+        say(f"[{tag}]   {where}" + ", ".join(f"{k} {v}" for k, v in metrics.items()))
     except (ValueError, SyntaxError, AttributeError, TypeError):
         pass
 pending = b""

@@ -71,7 +71,7 @@ def test_pipeline_trains_predicts_merges_and_submits(pipeline):
     assert [r["id"] for r in submission] == [r["id"] for r in val]
     assert "similarity to" in out and "[demo_cpu] validation accuracy: " in out
     assert "[demo_cpu] train (configs/demo_cpu.yaml) (no output yet)" in out
-    assert "[demo_cpu]   training step 3/3 (100%)" in out and "training step 3/3: train_runtime " in out, out
+    assert "[demo_cpu]   training step 3/3 (100%)" in out and "[demo_cpu]   training done: train_runtime " in out, out
     # Re-running with the same data and arguments skips every finished step.
     same = dict(MODEL=str(pipeline["model"]), DATA=str(FIXTURES / "sample_train.jsonl"), WORK=str(work), SAVE=str(save),
                 SUBMIT=str(pipeline["submit"]), DATASET_DIR=str(pipeline["datasets"]),

@@ -204,7 +204,7 @@ def test_progress_shows_the_trainer_bar_and_metric_lines(work):
     assert "[t]   training step 0/4 (0%) [00:00<?, ?it/s]" in lines  # not a terminal: first and last bar only
     assert any(re.fullmatch(r"\[t\]   training step 4/4 \(100%\) \[00:0\d<00:00, .*\]", l) for l in lines), console
     assert "[t]   training step 2/4: loss 1.5, grad_norm 3.4, learning_rate 0.0005, epoch 0.2" in lines
-    assert "[t]   training step 4/4: train_runtime 2.1, train_loss 1.4" in lines
+    assert "[t]   training done: train_runtime 2.1, train_loss 1.4" in lines
     assert "tokenizer" not in console and "INFO" not in console and "\r" not in console and "task" not in console
     assert sum("training step 4/4 (100%)" in l for l in lines) == 1  # the bar's closing refresh is not repeated
     log = (work / "logs" / "train.log").read_text()
