@@ -1,7 +1,8 @@
 """tools/crossval.py for real on a tiny random-initialised Llama: two folds trained by llamafactory-cli (side by
 side), scored by tools/evaluate.py; every sub-question scored once; a re-run reuses unchanged folds and redoes a
 fold whose arguments changed; --train-permutations adds option-shuffled copies, --permute-eval a second results file;
-pre-training runs once; --no-train scores the whole file."""
+pre-training runs once; --no-train scores the whole file; a --mix or --pretrain file holding a real problem is
+refused before any training."""
 
 from __future__ import annotations
 
@@ -112,6 +113,12 @@ def test_mix_joins_every_fold_and_a_real_problem_in_it_is_refused(tiny_model, tm
     assert bad.returncode == 1 and "Traceback" not in bad.stderr, bad.stderr
     assert f"{leaky}:2: field 'id' is also a problem of" in bad.stderr
     assert not (tmp_path / "leak" / "fold0").exists()  # refused before any training
+    bad = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), "--recipe", "configs/demo_cpu.yaml", "--data",
+                          data, "--model", tiny_model, "--work", tmp_path / "leak_pre", "--pretrain", leaky],
+                         capture_output=True, text=True, cwd=REPO)  # the same check for a pre-training file
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr, bad.stderr
+    assert f"{leaky}:2: field 'id' is also a problem of" in bad.stderr and "pre-training problem" in bad.stderr
+    assert not (tmp_path / "leak_pre" / "pretrain").exists() and not (tmp_path / "leak_pre" / "fold0").exists()
 
 
 def test_bad_recipe_is_one_line(tmp_path):

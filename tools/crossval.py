@@ -12,7 +12,7 @@ letter, the letters answered, each fold's accuracy and times, and with --heldout
 those problems plus the majority vote of the k fold adapters.
 
   --no-train          the model as it is (zero-shot; with --pretrain: the pre-trained model), on every problem
-  --pretrain FILE     train once on FILE (e.g. generated problems: no real problem may be in it), then each fold
+  --pretrain FILE     train once on FILE (e.g. generated problems; one holding a real problem is refused), then each fold
                       continues from it (LoRA: the same adapter; full: the weights); shared via --pretrain-out
   --mix FILE          add FILE's problems (e.g. generated) to every fold's training set: generated + real in one
                       stage, shuffled together (no real problem may be in FILE; --train-permutations K up-samples

@@ -176,20 +176,31 @@ def _eval_model(plan: Plan, trained: Path | None, init: str | None) -> tuple[str
     return (str(trained), None) if plan.full else (plan.model, str(trained))
 
 
-def pretrain(plan: Plan) -> str | None:
-    """Train once on ``plan.pretrain`` (no real problem in it); its output folder, or None without pre-training."""
+def refuse_real(path: Path, rows: list[dict], records: list[dict], data: Path, why: str) -> None:
+    """A DataError naming PATH:LINE and the field of the first row that is also a problem of ``records``."""
+    real = {"id": {r["id"] for r in records}, "problem": {r["problem"].strip() for r in records}}
+    for row in rows:
+        for name, values in real.items():
+            if row[name].strip() in values:
+                raise DataError(f"{path}:{row['_line']}: field {name!r} is also a problem of {data}: {why}")
+
+
+def pretrain(plan: Plan, records: list[dict]) -> str | None:
+    """Train once on ``plan.pretrain`` (no problem of ``records`` in it: refused); its output folder, or None."""
     if plan.pretrain is None:
         return None
+    rows = load_problems(plan.pretrain, report=plan.log)
+    refuse_real(plan.pretrain, rows, records, plan.data,
+                "a pre-training problem would be trained on before the fold that tests it")
     out = plan.pretrain_out
     stamp = out / "crossval_stamp.json"
     key = _digest("pretrain", plan.recipe, plan.model, plan.pretrain, plan.pretrain_args, plan.prompt)
     if _stamped(stamp, key):
         plan.log(f"[crossval] pre-training: unchanged, reusing {out}")
         return str(out)
-    records = load_problems(plan.pretrain, report=plan.log)
     plan.work.mkdir(parents=True, exist_ok=True)
-    _export(plan, records, "cv_pretrain", plan.work / "pretrain_data")
-    plan.log(f"[crossval] pre-training on {plan.pretrain} ({len(records)} problems) -> {out}")
+    _export(plan, rows, "cv_pretrain", plan.work / "pretrain_data")
+    plan.log(f"[crossval] pre-training on {plan.pretrain} ({len(rows)} problems) -> {out}")
     seconds = _train(plan, "cv_pretrain", out, plan.work / "logs" / "pretrain.log", None, plan.pretrain_args)
     write_json(stamp, {"key": key, "train_s": round(seconds, 1)})
     return str(out)
@@ -200,12 +211,7 @@ def load_mix(plan: Plan, records: list[dict]) -> list[dict]:
     if plan.mix is None:
         return []
     mix = load_problems(plan.mix, report=plan.log)
-    real = {"id": {r["id"] for r in records}, "problem": {r["problem"].strip() for r in records}}
-    for row in mix:
-        for name, values in real.items():
-            if row[name].strip() in values:
-                raise DataError(f"{plan.mix}:{row['_line']}: field {name!r} is also a problem of {plan.data}: a "
-                                "mixed-in problem would be trained on by the fold that tests it")
+    refuse_real(plan.mix, mix, records, plan.data, "a mixed-in problem would be trained on by the fold that tests it")
     return mix
 
 
@@ -264,7 +270,7 @@ def run(plan: Plan) -> dict:
     mix = load_mix(plan, records)
     plan.work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    init = pretrain(plan)
+    init = pretrain(plan, records)
     if plan.no_train:
         splits = [(records, records)]
     else:
