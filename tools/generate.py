@@ -7,7 +7,9 @@ Usage: python tools/generate.py --families all --n 10000 --seed 0 --out data/syn
 Problem i comes from Random(seed + i) alone, so the same arguments give a
 byte-identical file. Each record adds family, difficulty and source
 ("generated"); with --solutions every sub-question carries a Chinese worked
-solution (export_alpaca.py puts it before the answer line).
+solution (export_alpaca.py puts it before the answer line). --families v1 is
+the 22 families of the measurements up to 2026-12-03: `--families v1 --n 4000
+--seed 0` is the gen4k.jsonl of benchmarks/crossval, byte for byte.
 
 --shape FILE makes the set follow a target shape (lrkit/generators/shape.py): sub-questions per
 problem, option counts and answer letters per option count, as in data/shapes/round1_train.json
@@ -34,7 +36,9 @@ from lrkit.records import DataError, load_problems, write_json, write_jsonl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--families", default="all", help=f"all, or a comma-separated subset of: {', '.join(FAMILIES)}")
+    parser.add_argument("--families", default="all",
+                        help="all, v1 (the 22 families of the measurements up to 2026-12-03), or a comma-separated "
+                        f"subset of: {', '.join(FAMILIES)}")
     parser.add_argument("--n", type=int, default=1000, help="number of problems (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="dataset seed; problem i uses Random(seed + i)")
     parser.add_argument("--out", required=True, help="output JSONL path")

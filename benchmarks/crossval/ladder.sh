@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
 MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
-D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*.jsonl, heldout.jsonl
+D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*, new1k, heldout.jsonl
 CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
@@ -103,6 +103,12 @@ for cell in $CELLS; do
                             --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
                             --pretrain-out "$W/pre_cot" \
                           || echo "=== $cell: FAILED (see $W/cot.log)" ;;
+    wide_only|wide_then_real) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000 problems of the families
+                        # added 2026-12-03 (described_functions, encodings, positions: kinds of the rule_deduction
+                        # catch-all the 4,000 lack), one generated stage, then (wide_then_real) the real folds
+                        cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
+                          && cv $cell --recipe "$RECIPE" $([[ $cell == wide_only ]] && echo --no-train || echo --parallel $P) \
+                            --pretrain "$W/wide.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
