@@ -44,7 +44,7 @@ demo() {
 hard_pool() { # hard_pool ADAPTER: $W/hard.jsonl = the problems of an 8,000-problem pool ADAPTER misses, + 10% of the rest
   local start=$SECONDS
   echo "=== hard pool: start $(date +%T)"
-  python3 tools/generate.py --n "${HARD_POOL_N:-8000}" --seed 200000 --out "$W/pool8k.jsonl" 2>/dev/null \
+  python3 tools/generate.py --families v1 --n "${HARD_POOL_N:-8000}" --seed 200000 --out "$W/pool8k.jsonl" 2>/dev/null \
     && python3 tools/evaluate.py --model "$MODEL" --adapter "$1" --gold "$W/pool8k.jsonl" --backend scoring \
       --template qwen --batch-size 32 --save "$W/pool8k_answers.jsonl" --out "$W/pool8k_metrics.json" > "$W/hard_pool.log" 2>&1 \
     && python3 tools/select_hard.py "$W/pool8k.jsonl" "$W/pool8k_answers.jsonl" "$W/hard.jsonl" --easy-share 0.1 \
