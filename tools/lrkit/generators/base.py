@@ -192,6 +192,17 @@ def near_numbers(value: int, spread=(1, -1, 2, -2, 3, 10)) -> list[str]:
     return [str(value + d) for d in spread]
 
 
+def fresh(used: set, draw, *args, tries: int = 25):
+    """A value of ``draw(*args)`` not yet in ``used`` (then recorded there), or None after ``tries`` draws: each
+    sub-question of a problem its own input."""
+    for _ in range(tries):
+        x = draw(*args)
+        if x not in used:
+            used.add(x)
+            return x
+    return None
+
+
 def ask(rng, cfg: GenConfig, makers, attempts: int = 30) -> list[dict]:
     """Draw ``min..max_questions`` sub-questions from ``makers`` (each ``f(rng) -> dict | None``), no repeats."""
     want = rng.randint(cfg.min_questions, cfg.max_questions)

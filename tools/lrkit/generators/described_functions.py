@@ -30,8 +30,8 @@ from itertools import combinations
 from math import isqrt
 from typing import ClassVar
 
-from .base import (ITEM, OUTRO, Family, GenConfig, ask, check_range, choice, fmt_list, layout, near_numbers, numbered,
-                   parse_list, question_body, register, yes_no, yes_no_truth)
+from .base import (ITEM, OUTRO, Family, GenConfig, ask, check_range, choice, fmt_list, fresh, layout, near_numbers,
+                   numbered, parse_list, question_body, register, yes_no, yes_no_truth)
 
 
 @dataclass
@@ -53,16 +53,6 @@ class Config(GenConfig):
         check_range("categories", 3, self.categories, minimum=3)
         if self.categories > 4:
             raise ValueError("categories must be 3 or 4")
-
-
-def fresh(r, used: set, draw, tries: int = 25):
-    """A value of ``draw(r)`` not yet in ``used`` (then recorded there), or None: each sub-question its own input."""
-    for _ in range(tries):
-        x = draw(r)
-        if x not in used:
-            used.add(x)
-            return x
-    return None
 
 
 def numbers(values, correct: int, low=None) -> list[str]:
@@ -136,7 +126,7 @@ def temperature(rng, cfg: Config):
         return f"{c} × 9/5 = {fmt_tenths(18 * c)}，再加上 32，得到华氏温度 {fmt_tenths(18 * c + 320)}。"
 
     def value_q(r):
-        c = fresh(r, used, draw_c)
+        c = fresh(used, draw_c, r)
         if c is None:
             return None
         t = 18 * c + 320
@@ -146,7 +136,7 @@ def temperature(rng, cfg: Config):
         return choice(r, text, fmt_tenths(t), [fmt_tenths(w) for w in wrong], [convert(c)])
 
     def value_yn(r):
-        c = fresh(r, used, draw_c)
+        c = fresh(used, draw_c, r)
         if c is None:
             return None
         t = 18 * c + 320
@@ -156,7 +146,7 @@ def temperature(rng, cfg: Config):
         return yes_no(f"摄氏温度 {c} 度对应的华氏温度是 {fmt_tenths(shown)} 度吗？", truth, steps)
 
     def label_q(r):
-        c = fresh(r, used, draw_c)
+        c = fresh(used, draw_c, r)
         if c is None:
             return None
         i, why = label_of(18 * c + 320)
@@ -166,7 +156,7 @@ def temperature(rng, cfg: Config):
         return choice(r, text, labels[i], wrong, [convert(c), f"{why}，所以{verb}“{labels[i]}”。"])
 
     def label_yn(r):
-        c = fresh(r, used, draw_c)
+        c = fresh(used, draw_c, r)
         if c is None:
             return None
         i, why = label_of(18 * c + 320)
@@ -223,7 +213,7 @@ def grade(rng, cfg: Config):
         return i, why
 
     def letter_q(r):
-        s = fresh(r, used, draw_s)
+        s = fresh(used, draw_s, r)
         if s is None:
             return None
         i, why = band_of(s)
@@ -232,7 +222,7 @@ def grade(rng, cfg: Config):
         return choice(r, text, letters[i], [letters[j] for j in others], [f"{why}，所以等级为{letters[i]}。"])
 
     def letter_yn(r):
-        s = fresh(r, used, draw_s)
+        s = fresh(used, draw_s, r)
         if s is None:
             return None
         i, why = band_of(s)
@@ -287,7 +277,7 @@ def score(rng, cfg: Config):
         return final, steps
 
     def final_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         a, b = pair
@@ -296,7 +286,7 @@ def score(rng, cfg: Config):
         return choice(r, text, str(final), numbers([max(a, b), min(a, b), cap, (a + b) // 2, a + b], final, 0), steps)
 
     def final_yn(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         a, b = pair
@@ -357,7 +347,7 @@ def piecewise(rng, cfg: Config):
         return i, v, steps
 
     def value_q(r):
-        x = fresh(r, used, draw_x)
+        x = fresh(used, draw_x, r)
         if x is None:
             return None
         i, v, steps = solve(x)
@@ -365,7 +355,7 @@ def piecewise(rng, cfg: Config):
         return choice(r, text, str(v), numbers([value(j, x) for j in range(3) if j != i] + [value(i, x + 1)], v), steps)
 
     def value_yn(r):
-        x = fresh(r, used, draw_x)
+        x = fresh(used, draw_x, r)
         if x is None:
             return None
         i, v, steps = solve(x)
@@ -434,7 +424,7 @@ def fizzbuzz(rng, cfg: Config):
         return ["".join(words[i] for i in s) or str(n) for s in subsets]
 
     def out_q(r):
-        n = fresh(r, used, draw_n)
+        n = fresh(used, draw_n, r)
         if n is None:
             return None
         hits, out, why = solve(n)
@@ -442,7 +432,7 @@ def fizzbuzz(rng, cfg: Config):
         return choice(r, text, out, candidates(r, n, hits), [why])
 
     def out_yn(r):
-        n = fresh(r, used, draw_n)
+        n = fresh(used, draw_n, r)
         if n is None:
             return None
         hits, out, why = solve(n)
@@ -451,7 +441,7 @@ def fizzbuzz(rng, cfg: Config):
         return yes_no(f"输入 {n} 时，输出是否为“{shown}”？", shown == out, [why + end])
 
     def part_yn(r):
-        n = fresh(r, used, draw_n)
+        n = fresh(used, draw_n, r)
         if n is None:
             return None
         hits, out, why = solve(n)
@@ -493,7 +483,7 @@ def between(rng, cfg: Config):
             draw = [first, last, first + 1, last - 1] if r.random() < 0.5 else [r.randint(first, last)]
         else:
             draw = near_out if r.random() < 0.6 else [max(0, a - r.randint(3, 10)), b + r.randint(3, 10)]
-        x = fresh(r, used, lambda rr: rr.choice(draw), tries=8)
+        x = fresh(used, lambda rr: rr.choice(draw), r, tries=8)
         if x is None:
             return None
         truth = first <= x <= last
@@ -565,7 +555,7 @@ def fromto(rng, cfg: Config):
 
     def member_yn(r):
         truth = r.random() < 0.5
-        pair = fresh(r, used, lambda rr: draw(rr, empty=False if truth else None))
+        pair = fresh(used, lambda rr: draw(rr, empty=False if truth else None), r)
         if pair is None:
             return None
         f, t = pair
@@ -575,7 +565,7 @@ def fromto(rng, cfg: Config):
         return yes_no(head(f, t) + f"数字 {x} 是否在生成的序列中？", truth, steps)
 
     def count_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         f, t = pair
@@ -585,7 +575,7 @@ def fromto(rng, cfg: Config):
         return choice(r, head(f, t) + "一共会生成多少个数字？", str(n), numbers(wrong, n, 0), steps)
 
     def list_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         f, t = pair
@@ -608,7 +598,7 @@ def fromto(rng, cfg: Config):
         return [f"{' + '.join(str(v) for v in range(f, t + 1))} = {sum(range(f, t + 1))}。"]
 
     def sum_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         f, t = pair
@@ -620,7 +610,7 @@ def fromto(rng, cfg: Config):
         return choice(r, sum_text(f, t) + "是多少？", str(s), numbers(wrong, s, 0), sum_steps(f, t))
 
     def sum_yn(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         f, t = pair
@@ -675,7 +665,7 @@ def division(rng, cfg: Config):
         return [f"数字 {a} 除以数字 {b}，", f"按照上述规则，{a} 除以 {b} "][wording]
 
     def quot_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         q, rest, steps = solve(*pair)
@@ -684,7 +674,7 @@ def division(rng, cfg: Config):
         return choice(r, head(a, b) + "得到的商是多少？", str(q), numbers(wrong, q, 0), steps)
 
     def rem_q(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         q, rest, steps = solve(*pair)
@@ -693,7 +683,7 @@ def division(rng, cfg: Config):
         return choice(r, head(a, b) + "得到的余数是多少？", str(rest), numbers(wrong, rest, 0), steps)
 
     def claim_yn(r):
-        pair = fresh(r, used, draw)
+        pair = fresh(used, draw, r)
         if pair is None:
             return None
         q, rest, steps = solve(*pair)
@@ -742,7 +732,7 @@ def spf(rng, cfg: Config):
         return p, [f"{head}{n} ÷ {p} = {n // p}，能整除，所以 {n} 的最小质数因子是 {p}。"]
 
     def spf_q(r):
-        n = fresh(r, used, draw)
+        n = fresh(used, draw, r)
         if n is None:
             return None
         p, steps = solve(n)
@@ -752,7 +742,7 @@ def spf(rng, cfg: Config):
         return choice(r, f"数字 {n} 的最小质数因子是多少？", str(p), numbers(wrong, p, 1), steps)
 
     def spf_yn(r):
-        n = fresh(r, used, draw)
+        n = fresh(used, draw, r)
         if n is None:
             return None
         p, steps = solve(n)
@@ -820,7 +810,7 @@ def multiples(rng, cfg: Config):
 
     def yn(r):
         truth = r.random() < 0.5
-        n = fresh(r, used, lambda rr: make(rr, None if truth else rr.choice(["par", "mul"])), tries=10)
+        n = fresh(used, lambda rr: make(rr, None if truth else rr.choice(["par", "mul"])), r, tries=10)
         if n is None:
             return None
         truth = not failing(n)
@@ -829,7 +819,7 @@ def multiples(rng, cfg: Config):
         return yes_no(text, truth, [explain(n), end])
 
     def which_q(r):
-        n = fresh(r, used, lambda rr: make(rr, None), tries=10)
+        n = fresh(used, lambda rr: make(rr, None), r, tries=10)
         if n is None:
             return None
         wrong = [make(r, "par"), make(r, "mul"), make(r, "mul"), make(r, "mul")]
@@ -838,7 +828,7 @@ def multiples(rng, cfg: Config):
         return choice(r, f"下列哪个数字是“{name}”？" if asks_name else "下列哪个数字同时满足上述所有条件？", str(n), wrong, steps)
 
     def fail_q(r):
-        n = fresh(r, used, lambda rr: make(rr, rr.choice([None, "par", "mul", "mul"])), tries=10)
+        n = fresh(used, lambda rr: make(rr, rr.choice([None, "par", "mul", "mul"])), r, tries=10)
         if n is None:
             return None
         fails = failing(n)
@@ -1002,7 +992,7 @@ def digits(rng, cfg: Config):
 
     def yn_for(test):
         def maker(r):
-            n = fresh(r, used, lambda rr: draw(rr, test, rr.random() < 0.5), tries=10)
+            n = fresh(used, lambda rr: draw(rr, test, rr.random() < 0.5), r, tries=10)
             if n is None:
                 return None
             truth = tests[test](n)

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import (ITEM, RIGHT_WRONG, Family, GenConfig, ask, check_range, choice, layout, question_body, register,
+from .base import (ITEM, RIGHT_WRONG, Family, GenConfig, ask, check_range, choice, fresh, layout, question_body, register,
                    yes_no, yes_no_truth)
 
 KINDS = ("roman", "words", "binary", "gates", "truth", "eliza", "letters")
@@ -65,16 +65,6 @@ class Config(GenConfig):
 
 
 # ---------------------------------------------------------------------------------------------------- shared helpers
-
-def fresh(used: set, draw, *args):
-    """A value of ``draw(*args)`` not yet in ``used`` (then recorded there), or None."""
-    for _ in range(25):
-        x = draw(*args)
-        if x not in used:
-            used.add(x)
-            return x
-    return None
-
 
 def four(r, text, correct, wrong, steps):
     """A 4-option sub-question, or None where fewer than three distinct near misses exist."""
