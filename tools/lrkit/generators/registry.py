@@ -58,7 +58,7 @@ def select(names: str) -> list[str]:
     chosen = [n.strip() for n in names.split(",") if n.strip()]
     unknown = [n for n in chosen if n not in FAMILIES]
     if unknown or not chosen:
-        raise ValueError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
+        raise ValueError(f"unknown families {unknown}; known: {', '.join(FAMILIES)} (or one set: {', '.join(SETS)})")
     return chosen
 
 
