@@ -135,3 +135,19 @@ def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, text, message):
     proc = subprocess.run([sys.executable, str(GPU / "report.py"), str(results)], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_generation_benchmark_measures_the_transformers_noise_floor_then_needs_vllm(tiny_model):
+    """benchmarks/gpu/generation.py's transformers half for real on a tiny model (CPU): the second batching's
+    agreement is reported; where vllm is not installed the run ends in one line saying so, no traceback."""
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "gpu" / "generation.py"), "--model", str(tiny_model), "--template",
+         "smollm2", "--data", str(FIXTURES / "sample_train.jsonl"), "--compare", "3", "--hf-batch", "3",
+         "--noise-floor-batch", "1", "--max-new-tokens", "4", "--dtype", "float32"],
+        capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert "transformers: " in proc.stderr and "transformers at batch 3 vs 1: {'batch': 1, 'n': 3, 'same_letter': " in proc.stderr
+    try:
+        import vllm  # noqa: F401
+    except ImportError:
+        assert proc.returncode != 0 and "needs the vllm package" in proc.stderr and "Traceback" not in proc.stderr

@@ -61,7 +61,7 @@ for cell in $CELLS; do
                         echo "=== vllm: start $(date +%T)"
                         bash benchmarks/gpu/device_vllm.sh install > "$W/vllm.log" 2>&1 \
                           && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 benchmarks/gpu/generation.py --model "$MODEL" \
-                            --data "$D/real.jsonl" --out "$W/results_generation.json" ${VLLM_ARGS:---compare 32 --hf-batch 32} \
+                            --data "$D/real.jsonl" --out "$W/results_generation.json" ${VLLM_ARGS:---compare 32 --hf-batch 32 --noise-floor-batch 16} \
                             >> "$W/vllm.log" 2>&1 && echo "=== vllm: $(tail -1 "$W/vllm.log")" \
                           || echo "=== vllm: FAILED (see $W/vllm.log)" ;;
     wait)               echo "=== waiting for background cells $(date +%T)"; ((${#cells[@]})) && wait "${cells[@]}"; cells=() ;;

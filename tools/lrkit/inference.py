@@ -403,8 +403,8 @@ def generate_answers(
 
 
 def open_vllm(path: str, adapters: Sequence[str] = (), gpu_memory_utilization: float = 0.5, max_model_len: int = 4096,
-              seed: int = 0, max_lora_rank: int = 64):
-    """A vLLM engine for the generation backend ``vllm`` (bf16 weights, prefix caching, CUDA graphs).
+              seed: int = 0, max_lora_rank: int = 64, dtype: str = "bfloat16"):
+    """A vLLM engine for the generation backend ``vllm`` (bf16 weights unless ``dtype``, prefix caching, CUDA graphs).
 
     vLLM must be installed (its wheel pins one torch version: benchmarks/gpu/fetch_vllm.py). LoRA adapters are
     served by the engine itself (``enable_lora``), one request per adapter, so no merged copy is needed.
@@ -414,7 +414,7 @@ def open_vllm(path: str, adapters: Sequence[str] = (), gpu_memory_utilization: f
     except ImportError as e:
         raise DataError(f"--backend vllm needs the vllm package ({e}); see benchmarks/gpu/README.md, 'vLLM on the device'") from None
     options = {"enable_lora": True, "max_loras": len(adapters), "max_lora_rank": max_lora_rank} if adapters else {}
-    return LLM(model=path, dtype="bfloat16", gpu_memory_utilization=gpu_memory_utilization, max_model_len=max_model_len,
+    return LLM(model=path, dtype=dtype, gpu_memory_utilization=gpu_memory_utilization, max_model_len=max_model_len,
                seed=seed, enable_prefix_caching=True, **options)
 
 
