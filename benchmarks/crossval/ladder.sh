@@ -14,7 +14,7 @@ CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
 PRE=${PRE:-num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2}   # generated stages
-FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of hard_then_real's and mix1k_real's folds, e.g.
+FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of the folds of hard_then_real, mix1k_real, wide_then_real, lora_real_sdpa, e.g.
                                                # "per_device_train_batch_size=2 gradient_accumulation_steps=16": the
                                                # same steps, 84 GiB for five side by side (PARALLEL=5), no faster
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
@@ -72,7 +72,7 @@ for cell in $CELLS; do
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
                         LRKIT_CUDNN_SDPA=0 PYTHONPATH=$PWD/scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH} \
-                          cv $cell --recipe "$RECIPE" --parallel $P --train-args "flash_attn=sdpa" ;;
+                          cv $cell --recipe "$RECIPE" --parallel $P --train-args "flash_attn=sdpa $FOLD_ARGS" ;;
     full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
                           --train-args "per_device_train_batch_size=4" ;;
     gen4k_only)         cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k.jsonl" \
@@ -111,8 +111,9 @@ for cell in $CELLS; do
     wide_only|wide_then_real) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000 problems of the families
                         # added 2026-12-03 (described_functions, encodings, positions: kinds of the rule_deduction
                         # catch-all the 4,000 lack), one generated stage, then (wide_then_real) the real folds
+                        if [[ $cell == wide_only ]]; then fold=(--no-train); else fold=(--parallel $P --train-args "$FOLD_ARGS"); fi
                         cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
-                          && cv $cell --recipe "$RECIPE" $([[ $cell == wide_only ]] && echo --no-train || echo --parallel $P) \
+                          && cv $cell --recipe "$RECIPE" "${fold[@]}" \
                             --pretrain "$W/wide.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
