@@ -96,13 +96,19 @@ def test_first_stage_on_generated_problems(tiny_model, tmp_path):
             "plot_loss=false preprocessing_num_workers=1 dataloader_num_workers=0")
     paths = {"WORK": tmp_path / "work", "SAVE": tmp_path / "save", "SUBMIT": tmp_path / "submit.jsonl",
              "DATASET_DIR": tmp_path / "datasets"}
+    plan = tmp_path / "plan.yaml"   # two parts, as configs/data/wide5k.yaml (the default) has
+    plan.write_text("parts:\n  - {families: v1, n: 4, seed: 0}\n  - {families: positions, n: 2, seed: 400000}\n",
+                    encoding="utf-8")
     common = {k: str(v) for k, v in paths.items()} | {
         "MODEL": str(tiny_model), "DATA": str(FIXTURES / "sample_train.jsonl"), "TRAIN_ARGS": tiny,
-        "PRETRAIN_ARGS": tiny, "PRETRAIN_GEN": "--n 6 --seed 0"}
+        "PRETRAIN_ARGS": tiny, "PRETRAIN_GEN": f"--plan {plan}"}
     out = run(["bash", "scripts/run_recipe.sh", "lora_1.5b", "--scoring"], tmp_path / "run.log", timeout=900, **common)
     from lrkit.records import load_problems
 
-    assert len(load_problems(paths["WORK"] / "pretrain.jsonl")) == 6
+    generated = load_problems(paths["WORK"] / "pretrain.jsonl")
+    assert [r["family"] for r in generated][4:] == ["positions", "positions"] and len(generated) == 6
+    # the plan is an input of the generation step: editing it makes the set again
+    assert str(plan) in (paths["WORK"] / "pretrain.jsonl.stamp").read_text(encoding="utf-8")
     assert "generated_pretrain" in json.loads((paths["DATASET_DIR"] / "dataset_info.json").read_text(encoding="utf-8"))
     first, second = paths["SAVE"] / "pretrain", paths["SAVE"] / "sft"
     assert (first / "adapter_model.safetensors").exists() and (second / "adapter_model.safetensors").exists()

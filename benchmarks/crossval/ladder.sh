@@ -112,6 +112,7 @@ for cell in $CELLS; do
                         # added 2026-12-03 (described_functions, encodings, positions: kinds of the rule_deduction
                         # catch-all the 4,000 lack), one generated stage, then (wide_then_real) the real folds
                         if [[ $cell == wide_only ]]; then fold=(--no-train); else fold=(--parallel $P --train-args "$FOLD_ARGS"); fi
+                        # ($W/wide.jsonl is, byte for byte, tools/generate.py --plan configs/data/wide5k.yaml)
                         cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
                           && cv $cell --recipe "$RECIPE" "${fold[@]}" \
                             --pretrain "$W/wide.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide" ;;
