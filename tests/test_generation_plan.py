@@ -3,6 +3,7 @@ parts' own files, byte for byte; configs/data/wide5k.yaml is the measured first 
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from lrkit.generators.plan import load_plan
 from lrkit.records import DataError
 
 REPO = Path(__file__).resolve().parents[1]
+WIDE5K_SHA256 = "18c2d8bf3d147d1bfdbba77374781ffb793c18d6eb1e0f8af225db6d15bff461"
 
 
 def generate(*args: str) -> subprocess.CompletedProcess:
@@ -39,10 +41,14 @@ def test_a_plan_writes_its_parts_one_after_another_byte_for_byte(tmp_path):
     assert f"({plan}:2)" in done.stderr and f"({plan}:3)" in done.stderr   # each part's line in the log
 
 
-def test_the_recipe_plan_is_the_measured_first_stage():
+def test_the_recipe_plan_is_the_measured_first_stage(tmp_path):
     parts = load_plan(REPO / "configs/data/wide5k.yaml")
     assert [(p.families, p.n, p.seed, p.difficulty, p.solutions) for p in parts] == [
         ("v1", 4000, 0, "mix", False), ("described_functions,encodings,positions", 1000, 400000, "mix", False)]
+    # the file of cell wide_then_real (gen4k.jsonl sha256 28cf1002..., then new1k.jsonl 22cd85ca...), byte for byte
+    out = tmp_path / "wide5k.jsonl"
+    assert generate("--plan", "configs/data/wide5k.yaml", "--out", str(out)).returncode == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == WIDE5K_SHA256
     # the GPU pipeline generates its first stage from this plan
     assert "--plan configs/data/wide5k.yaml" in (REPO / "scripts/run_recipe.sh").read_text(encoding="utf-8")
 
