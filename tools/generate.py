@@ -23,7 +23,8 @@ competition-format records and generates nothing.
 
 --plan FILE writes a set made of parts, each with its own families, n and seed (and optionally difficulty and
 solutions), one after another: configs/data/wide5k.yaml is the first stage of configs/lora_1.5b.yaml, the best
-measured configuration (benchmarks/crossval). The output is the concatenation of the parts' own files, byte for byte.
+measured configuration (benchmarks/crossval). The output is the concatenation of the parts' own files, byte for byte
+(with --shape, each part is shaped on its own, from its own seed, as its own run would be).
 """
 
 from __future__ import annotations
