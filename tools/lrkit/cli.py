@@ -44,8 +44,9 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def read_yaml_mapping(path: str | Path, what: str = "settings", required: tuple[str, ...] = ()) -> dict:
-    """A YAML file holding a mapping (an empty file is an empty one), or a DataError naming FILE[:LINE]."""
+def read_yaml(path: str | Path, compose: bool = False):
+    """The YAML document in ``path`` (``compose``: its node tree, whose nodes know their lines), or a DataError
+    naming FILE[:LINE]."""
     import yaml
 
     try:
@@ -53,11 +54,16 @@ def read_yaml_mapping(path: str | Path, what: str = "settings", required: tuple[
     except OSError as e:
         raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
     try:
-        loaded = yaml.safe_load(text)
+        return yaml.compose(text, Loader=yaml.SafeLoader) if compose else yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise DataError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+
+
+def read_yaml_mapping(path: str | Path, what: str = "settings", required: tuple[str, ...] = ()) -> dict:
+    """A YAML file holding a mapping (an empty file is an empty one), or a DataError naming FILE[:LINE]."""
+    loaded = read_yaml(path)
     loaded = {} if loaded is None else loaded
     if not isinstance(loaded, dict):
         raise DataError(f"{path}: expected a mapping of {what}")

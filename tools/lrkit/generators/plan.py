@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cli import read_yaml
 from ..records import DataError
 from .registry import DIFFICULTIES, select
 
@@ -40,16 +41,7 @@ def load_plan(path: str | Path) -> list[Part]:
     """The parts of the plan in ``path``, checked; a :class:`DataError` naming FILE:LINE and the field otherwise."""
     import yaml
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    root = read_yaml(path, compose=True)
     if not isinstance(root, yaml.MappingNode):
         raise DataError(f"{path}: expected a mapping with the key 'parts'")
     nodes = {key.value: value for key, value in root.value}
