@@ -70,7 +70,7 @@ def test_the_recipe_plan_is_the_measured_first_stage(tmp_path):
 def test_a_bad_plan_names_file_line_and_field_and_writes_nothing(tmp_path, text, message):
     plan, out = tmp_path / "plan.yaml", tmp_path / "out.jsonl"
     plan.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=None) as caught:
+    with pytest.raises(DataError) as caught:
         load_plan(plan)
     assert f"{plan}{message}" in str(caught.value)
     done = generate("--plan", str(plan), "--out", str(out))

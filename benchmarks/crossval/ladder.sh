@@ -14,7 +14,8 @@ CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)
 PRE=${PRE:-num_train_epochs=1 per_device_train_batch_size=16 gradient_accumulation_steps=2}   # generated stages
-FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of the folds of hard_then_real, mix1k_real, wide_then_real, lora_real_sdpa, e.g.
+FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of the folds of hard_then_real, mix1k_real, wide_then_real
+                                               # and lora_real_sdpa, e.g.
                                                # "per_device_train_batch_size=2 gradient_accumulation_steps=16": the
                                                # same steps, 84 GiB for five side by side (PARALLEL=5), no faster
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
