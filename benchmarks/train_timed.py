@@ -1,12 +1,15 @@
 """`llamafactory-cli train`, timed (tokens, samples, seconds, peak GPU memory) and optionally stopped at a wall-clock time.
 
-Usage: python benchmarks/train_timed.py --metrics RUN.json [--warmup 3] [--stop-at UNIX_TIME] RECIPE.yaml [key=value ...]
+Usage: python benchmarks/train_timed.py --metrics RUN.json [--warmup 3] [--stop-at UNIX_TIME] [--profile-steps N]
+       RECIPE.yaml [key=value ...]
 
 Everything after the options is exactly what `llamafactory-cli train` takes (a recipe and OmegaConf overrides),
 and goes to the same entry point; the clock is lrkit.timed_training.TrainingClock. The first --warmup optimizer
 steps (CUDA/Triton start-up, allocator growth) are left out of the rates. --stop-at ends training at the next
 optimizer step after that time, saving the model as at a normal end; the JSON says which steps were done
-(max_steps, stopped_at_step) and holds LLaMA-Factory's train_results.json as `train`. An error (out of memory,
+(max_steps, stopped_at_step) and holds LLaMA-Factory's train_results.json as `train`. --profile-steps N runs
+the torch profiler over the N optimizer steps after the warm-up and adds the GPU time by kind of kernel (`profile`:
+matmul, attention, Triton, element-wise, ...; the profiler slows those steps, so profile a run of its own). An error (out of memory,
 say) is recorded in the JSON and the exit code is 1. Used by benchmarks/gpu/bench.py and
 benchmarks/generated_data/experiment.py. Several GPUs: python -m torch.distributed.run --nproc_per_node N train_timed.py ...
 """
@@ -28,9 +31,10 @@ def main() -> int:
     parser.add_argument("--metrics", type=Path, required=True, help="JSON file to write")
     parser.add_argument("--warmup", type=int, default=3, help="optimizer steps left out of the rates")
     parser.add_argument("--stop-at", type=float, default=None, help="wall-clock time (seconds since the epoch)")
+    parser.add_argument("--profile-steps", type=int, default=0, help="profile this many steps after the warm-up")
     args, train_argv = parser.parse_known_args()
 
-    result = train(train_argv, TrainingClock(args.stop_at))
+    result = train(train_argv, TrainingClock(args.stop_at, args.profile_steps, args.warmup))
     result["warmup_steps"] = args.warmup
     result.update(rates(result["steps"], args.warmup, result["recipe"]["model_name_or_path"], gpus=result["gpus"]))
     trained = Path(result["recipe"]["output_dir"]) / "train_results.json"
@@ -40,7 +44,7 @@ def main() -> int:
         return 0 if result["error"] is None else 1
     args.metrics.parent.mkdir(parents=True, exist_ok=True)
     args.metrics.write_text(json.dumps(result, indent=1, ensure_ascii=False))
-    shown = {k: v for k, v in result.items() if k not in ("steps", "recipe", "argv", "train")}
+    shown = {k: v for k, v in result.items() if k not in ("steps", "recipe", "argv", "train", "profile")}
     print(f"[train_timed] {args.metrics}: " + json.dumps(shown))
     return 0 if result["error"] is None else 1
 

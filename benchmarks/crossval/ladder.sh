@@ -58,6 +58,23 @@ for cell in $CELLS; do
   if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & cells+=($!); continue; fi
   case $cell in
     demo)               demo ;;
+    gpu_train)          # issue 14: the 7B LoRA training benchmark (random Qwen2-7B weights written here; needs .whl and
+                        # data/work/gpu_bench from benchmarks/gpu/prepare.sh), with the GPU to itself
+                        echo "=== gpu_train: start $(date +%T)"
+                        python3 benchmarks/gpu/bench.py "benchmarks/gpu/${GPU_PLAN:-plan_lora_7b_h200.yaml}" --work /tmp/bench \
+                          --results "$W/results_gpu_train.json" --budget-s "${GPU_TRAIN_S:-600}" > "$W/gpu_train.log" 2>&1 \
+                          && echo "=== gpu_train: done $(date +%T)" || echo "=== gpu_train: FAILED (see $W/gpu_train.log)"
+                        mkdir -p "$W/gpu_train_logs" && cp /tmp/bench/*/runs/*.log /tmp/bench/*/runs/*.json "$W/gpu_train_logs/" 2>/dev/null
+                        rm -rf /tmp/bench/*/model ;;          # 15 GB of random weights: the disk is needed next
+    gpu_scoring)        # issue 14: letter scoring of 1,328 sub-questions, random Qwen2-7B, model loaded (needs
+                        # .bench/qwen_items.json: benchmarks/bench_eval.py prepare), with the GPU to itself
+                        echo "=== gpu_scoring: start $(date +%T)"
+                        python3 benchmarks/bench_eval.py gpu --items .bench/qwen_items.json --n 1328 --generate-n 0 \
+                          --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
+                          && echo "=== gpu_scoring: $(grep '^scoring packed' "$W/gpu_scoring.log" | tail -1)" \
+                          || echo "=== gpu_scoring: FAILED (see $W/gpu_scoring.log)" ;;
+    model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks came
+                        until [[ -f $MODEL.ready ]]; do sleep 5; done; echo "=== model ready $(date +%T)" ;;
     vllm)               # issue 14: generation speed, vLLM vs transformers, with the GPU to itself (run it first)
                         echo "=== vllm: start $(date +%T)"
                         bash benchmarks/gpu/device_vllm.sh install > "$W/vllm.log" 2>&1 \
@@ -127,6 +144,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs gpu_*.log gpu_train_logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"

@@ -10,6 +10,9 @@ classes) cannot touch the next; a run is skipped once less than its expected tim
 call returns with whatever was measured. --set adds overrides to every run and --model-set changes the model
 config (the CPU smoke test uses both to shrink everything).
 
+A run with `profile: N` records N of its timed steps with the torch profiler and adds the GPU time by kind of
+kernel (matmul, attention, Triton, element-wise...) to its entry: its rates are then the profiled steps' too.
+
 Several GPUs: a run with `nproc: N` starts N processes through torchrun (python -m torch.distributed.run, what
 `FORCE_TORCHRUN=1 NPROC_PER_NODE=N llamafactory-cli train` starts too), with DeepSpeed when its overrides name a
 `deepspeed` config; `scaling_vs: NAME` adds the scaling efficiency against that run: tokens/s ÷ (N × NAME's).
@@ -84,7 +87,8 @@ def main() -> int:
         metrics.unlink(missing_ok=True)
         log.unlink(missing_ok=True)
         nproc = int(run.get("nproc", 1))
-        cmd = timed_train_command(argv, metrics, run["warmup"], nproc=nproc, port=29500 + len(results["runs"]))
+        cmd = timed_train_command(argv, metrics, run["warmup"], nproc=nproc, port=29500 + len(results["runs"]),
+                                  profile_steps=int(run.get("profile", 0)))
         shown = f"FORCE_TORCHRUN=1 NPROC_PER_NODE={nproc} " if nproc > 1 else ""
         print(f"[bench] {run['name']}: {shown}llamafactory-cli train {shlex.join(argv)}", flush=True)
         env = dict(os.environ)

@@ -60,6 +60,13 @@ def _wheel_for(name: str, specifier, dest: Path) -> Path | None:
     return max(found)[1] if found else None
 
 
+# Read 2026-12-07: the index holds opentelemetry 1.45.x only in part (api 1.45.3 but sdk 1.45.2, exporters asking for
+# packages of other minor versions), and resolving one requirer older at a time cannot reach a consistent set. The
+# family is held at 1.44.0, one release that is whole here (92 wheels, 856 MiB, 15 chunks).
+CONSTRAINTS = tuple(f"opentelemetry-{p}==1.44.0" for p in ("api", "sdk", "proto", "exporter-otlp", "exporter-otlp-proto-http",
+                                                           "exporter-otlp-proto-grpc", "exporter-otlp-proto-common")) \
+    + ("opentelemetry-semantic-conventions==0.65b0",)
+
 _CHOSEN: dict[tuple[str, str], Path | None] = {}  # (name, specifier) -> wheel: later rounds ask pip only what is new
 
 
@@ -142,8 +149,9 @@ def main() -> int:
     parser.add_argument("--vllm", default="vllm==0.21.0", help="the requirement to start from (default %(default)s)")
     parser.add_argument("--out", type=Path, default=Path(".carry/vllm"), help="output folder (default %(default)s)")
     parser.add_argument("--chunk-mib", type=int, default=60, help="chunk size in MiB (default %(default)s; a call carries 64 MiB with the working tree)")
-    parser.add_argument("--constraint", action="append", default=[], metavar="REQ",
-                        help="extra version bound, e.g. 'xgrammar<0.2.9' (repeatable)")
+    parser.add_argument("--constraint", action="append", default=list(CONSTRAINTS), metavar="REQ",
+                        help="extra version bound, e.g. 'xgrammar<0.2.9' (repeatable; added to the defaults: "
+                             + ", ".join(CONSTRAINTS) + ")")
     parser.add_argument("--rounds", type=int, default=40, help="re-resolutions allowed to settle conflicts")
     args = parser.parse_args()
     have = _names(HERE / "device_packages.txt") | _names(HERE / "wheels.txt")

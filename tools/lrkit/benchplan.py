@@ -85,11 +85,13 @@ def run_argv(plan: dict, run: dict, model: Path, work: Path, extra: list[str]) -
 
 
 def timed_train_command(argv: list[str], metrics, warmup: int = 0, stop_at: float | None = None,
-                        nproc: int = 1, port: int = 29500) -> list[str]:
+                        nproc: int = 1, port: int = 29500, profile_steps: int = 0) -> list[str]:
     """The command that runs ``llamafactory-cli train ARGV`` through benchmarks/train_timed.py (torchrun for nproc > 1)."""
     launch = ["-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "--master_port", str(port)] if nproc > 1 else []
     stop = ["--stop-at", f"{stop_at:.0f}"] if stop_at is not None else []
-    return [sys.executable, *launch, str(TRAIN_TIMED), "--metrics", str(metrics), "--warmup", str(warmup), *stop, *argv]
+    profile = ["--profile-steps", str(profile_steps)] if profile_steps else []
+    return [sys.executable, *launch, str(TRAIN_TIMED), "--metrics", str(metrics), "--warmup", str(warmup), *stop,
+            *profile, *argv]
 
 
 def run_logged(cmd: list[str], log: Path, timeout: float, env: dict | None = None) -> int | str:

@@ -8,10 +8,13 @@ Scoring backend: the sequence is the training prompt followed by the training re
 the answer letter (``答案是：``, tokenized as LLaMA-Factory tokenizes the response); the logits
 of the next token over the valid letters (only as many as the question has options) pick the
 answer. Sub-questions of one problem share their token prefix (system prompt and problem
-text): each problem is one row holding the prefix once and every sub-question's suffix after
+text): each problem is one unit holding the prefix once and every sub-question's suffix after
 it, with a block mask (a suffix sees the prefix and itself, never a sibling) and position ids
 that restart after the prefix, so every sub-question gets the same computation as its own
-unshared sequence. Only the hidden state at each sub-question's last token reaches the LM head.
+unshared sequence. Units are packed into rows no longer than the longest unit, and the prefix
+all of them start with (system prompt and instruction) is held once per row, seen by every
+unit of the row and by nothing of one unit from another. Only the hidden state at each
+sub-question's last token reaches the LM head.
 
 Generation backend: the training prompt alone; the model writes its reasoning and
 ``答案是：X``; the LAST answer line is extracted by :mod:`lrkit.extraction`. Two engines: transformers
@@ -188,50 +191,100 @@ def _units(items: list[Item], share_prefix: bool) -> list[tuple[list[int], list[
     return units
 
 
-def _batches(units, batch_size: int, max_tokens: int):
-    """Units sorted longest first, cut into batches of at most ``batch_size`` rows and ``max_tokens`` padded tokens."""
-    order = sorted(units, key=lambda u: -(len(u[0]) + sum(map(len, u[1]))))
+def _rows(units):
+    """Units packed into rows (shared-prefix scoring): first fit, longest unit first, each row at most as long as the
+    longest unit. The prefix every unit starts with (the system prompt and the instruction) is held once per row.
+
+    A row is (row prefix ids, [(unit prefix ids after the row prefix, suffix ids per sub-question, item indices)]).
+    """
+    shared, g, n = units[0][0], 0, min(len(p) for p, _, _ in units)
+    while g < n and all(p[g] == shared[g] for p, _, _ in units):
+        g += 1
+    shared = shared[:g]
+    cost = [_unit_length(u) - g for u in units]
+    width, shortest = g + max(cost), min(cost)
+    rows: list[list] = []  # [tokens, [units]]
+    open_rows: list[list] = []  # rows with room for at least the shortest unit
+    for i in sorted(range(len(units)), key=lambda i: -cost[i]):
+        prefix, suffixes, members = units[i]
+        unit = (prefix[g:], suffixes, members)
+        row = next((row for row in open_rows if row[0] + cost[i] <= width), None)
+        if row is None:
+            row = [g, []]
+            rows.append(row)
+            open_rows.append(row)
+        row[0] += cost[i]
+        row[1].append(unit)
+        if width - row[0] < shortest:
+            open_rows.remove(row)
+    return [(shared, packed) for _, packed in rows]
+
+
+def _unit_length(unit) -> int:
+    return len(unit[0]) + sum(map(len, unit[1]))
+
+
+def _row_length(row) -> int:
+    return len(row[0]) + sum(map(_unit_length, row[1]))
+
+
+def _batches(rows, batch_size: int, max_tokens: int, length=_unit_length):
+    """Rows sorted longest first, cut into batches of at most ``batch_size`` rows and ``max_tokens`` padded tokens."""
+    order = sorted(rows, key=lambda r: -length(r))
     batch: list = []
     width = 0
-    for unit in order:
-        length = len(unit[0]) + sum(map(len, unit[1]))
-        if batch and (len(batch) + 1 > batch_size or (len(batch) + 1) * max(width, length) > max_tokens):
+    for row in order:
+        length_ = length(row)
+        if batch and (len(batch) + 1 > batch_size or (len(batch) + 1) * max(width, length_) > max_tokens):
             yield batch
             batch, width = [], 0
-        batch.append(unit)
-        width = max(width, length)
+        batch.append(row)
+        width = max(width, length_)
     if batch:
         yield batch
 
 
-def _forward_units(model, batch, device):
-    """Hidden states at the last token of every suffix of every unit in ``batch`` (block-masked rows)."""
+def _forward_rows(model, batch, device):
+    """Hidden states at the last token of every suffix of every unit in ``batch`` (block-masked packed rows).
+
+    Token roles: the row prefix (seen by every later token of the row), a unit's own prefix (seen by that unit's
+    tokens), a suffix (seen by itself only). Positions restart for each unit and each suffix where the unshared
+    sequence would have them, so every sub-question gets its unshared computation.
+    """
     import torch
 
-    width = max(len(p) + sum(map(len, s)) for p, s, _ in batch)
+    width = max(_row_length(row) for row in batch)
     rows = len(batch)
     input_ids = torch.zeros(rows, width, dtype=torch.long)
     position_ids = torch.zeros(rows, width, dtype=torch.long)
-    segment = torch.full((rows, width), -1, dtype=torch.long)  # -1 padding, 0 prefix, k>0 suffix k
+    unit = torch.full((rows, width), -2, dtype=torch.long)  # -2 padding, -1 row prefix, u >= 0 unit u of its row
+    segment = torch.zeros((rows, width), dtype=torch.long)  # 0 prefix, k > 0 suffix k of its unit
     reads: list[tuple[int, int, int]] = []  # (row, position, item index)
-    for r, (prefix, suffixes, members) in enumerate(batch):
-        p = len(prefix)
-        input_ids[r, :p] = torch.tensor(prefix, dtype=torch.long)
-        position_ids[r, :p] = torch.arange(p)
-        segment[r, :p] = 0
-        at = p
-        for k, (suffix, item) in enumerate(zip(suffixes, members), start=1):
-            n = len(suffix)
-            input_ids[r, at : at + n] = torch.tensor(suffix, dtype=torch.long)
-            position_ids[r, at : at + n] = torch.arange(p, p + n)
-            segment[r, at : at + n] = k
-            at += n
-            reads.append((r, at - 1, item))
-    segment = segment.to(device)
-    q = segment.unsqueeze(2)
-    k = segment.unsqueeze(1)
+    for r, (shared, packed) in enumerate(batch):
+        g = len(shared)
+        input_ids[r, :g] = torch.tensor(shared, dtype=torch.long)
+        position_ids[r, :g] = torch.arange(g)
+        unit[r, :g] = -1
+        at = g
+        for u, (prefix, suffixes, members) in enumerate(packed):
+            p = len(prefix)
+            input_ids[r, at : at + p] = torch.tensor(prefix, dtype=torch.long)
+            position_ids[r, at : at + p] = torch.arange(g, g + p)
+            unit[r, at : at + p] = u
+            at += p
+            for k, (suffix, item) in enumerate(zip(suffixes, members), start=1):
+                n = len(suffix)
+                input_ids[r, at : at + n] = torch.tensor(suffix, dtype=torch.long)
+                position_ids[r, at : at + n] = torch.arange(g + p, g + p + n)
+                unit[r, at : at + n] = u
+                segment[r, at : at + n] = k
+                at += n
+                reads.append((r, at - 1, item))
+    unit, segment = unit.to(device), segment.to(device)
+    qu, ku = unit.unsqueeze(2), unit.unsqueeze(1)
+    qs, ks = segment.unsqueeze(2), segment.unsqueeze(1)
     causal = torch.ones(width, width, dtype=torch.bool, device=device).tril()
-    allowed = causal & (k >= 0) & ((k == 0) | (k == q))
+    allowed = causal & ((ku == -1) | ((ku == qu) & (ku >= 0) & ((ks == 0) | (ks == qs))))
     allowed |= torch.eye(width, dtype=torch.bool, device=device)  # padding attends to itself: no empty softmax row
     dtype = next(model.parameters()).dtype
     # additive float mask: what both the eager and the SDPA attention accept as a ready 4D mask
@@ -304,11 +357,13 @@ def score_letters(
     batch_size: int = 16,
     max_tokens: int = 16384,
     share_prefix: bool = True,
+    pack: bool = True,
 ) -> tuple[list[Answer], float]:
     """Answer every item by letter scoring; returns answers in item order and the seconds spent.
 
     ``share_prefix=False`` runs the plain computation (one left-padded sequence per
     sub-question, ``logits_to_keep=1``): the reference the shared computation must match.
+    ``pack=False`` keeps one problem per row (the shared computation before 2026-12-07, for benchmarks).
     """
     import torch
 
@@ -316,12 +371,16 @@ def score_letters(
     answer_ids = prompter.answer_prefix_ids
     scored = [Item(it.key, it.n_options, it.prompt_ids + answer_ids) for it in items]
     units = _units(scored, share_prefix)
-    forward = _forward_units if share_prefix else _forward_plain
+    if share_prefix:
+        rows = (_rows(units) if pack else [([], [unit]) for unit in units]) if units else []
+        forward, length = _forward_rows, _row_length
+    else:
+        rows, forward, length = units, _forward_plain, _unit_length
     letter_ids = torch.tensor(prompter.letter_ids, device=device)
     results: list[Answer | None] = [None] * len(items)
     start = time.perf_counter()
     with torch.inference_mode(), progress(len(items), "scoring") as bar:
-        for batch in _batches(units, batch_size, max_tokens):
+        for batch in _batches(rows, batch_size, max_tokens, length):
             logits, members = forward(model, batch, device)
             letter_logits = logits.float()[:, letter_ids].cpu()
             for row, i in zip(letter_logits, members):

@@ -8,12 +8,15 @@ measured (and labelled) result, not a lost one.
 
 Under torchrun (several processes, one a GPU) every rank counts its own micro-batches; at each optimizer step the
 counts are summed over the ranks and the peak memory taken as the largest, so rank 0 holds the whole job's figures.
+With ``profile_steps`` the torch profiler records that many optimizer steps after ``profile_from`` and the GPU
+time is summed by kind of kernel (:func:`kernel_breakdown`): where the time of a training step goes, measured.
 Used by benchmarks/train_timed.py (the GPU benchmark and the generated-data experiment).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 import traceback
@@ -23,11 +26,60 @@ import torch.distributed as dist
 from transformers import Trainer, TrainerCallback
 
 
-class TrainingClock(TrainerCallback):
-    """Optimizer-step end times with the tokens and samples seen so far at each; stops at ``stop_at`` when given."""
+# Kinds of GPU kernel by name, first match wins: NCCL, attention (before matmul: CUTLASS attention kernels),
+# cuBLAS / CUTLASS matrix products (nvjet: Hopper cuBLAS),
+# Triton kernels (Liger's fused ones, torch.compile's), PyTorch's own element-wise and reduction kernels, copies.
+KERNEL_KINDS = (
+    ("communication", re.compile(r"nccl", re.I)),
+    ("attention", re.compile(r"flash|fmha|attention|attn|sdpa", re.I)),
+    ("matmul", re.compile(r"gemm|nvjet|xmma|cutlass|cublas|s\d+_tensorop|wgmma", re.I)),
+    ("triton", re.compile(r"^triton_|^_\w+_kernel$|liger", re.I)),  # Liger: _rms_norm_forward_kernel
+    ("elementwise", re.compile(r"elementwise|vectorized|unrolled|reduce|softmax|norm|index|cat|copy|fill", re.I)),
+    ("memcpy", re.compile(r"memcpy|memset", re.I)),
+)
 
-    def __init__(self, stop_at: float | None = None) -> None:
+
+def kernel_kind(name: str) -> str:
+    return next((kind for kind, pattern in KERNEL_KINDS if pattern.search(name)), "other")
+
+
+def kernel_breakdown(events, wall_s: float, steps: int) -> dict:
+    """GPU time by kind of kernel from a profiler's ``key_averages()``: per step, shares, the busiest kernels.
+
+    ``busy`` is the kernels' summed time over the wall time: what is left is the GPU waiting (launches, the host).
+    """
+    kinds: dict[str, float] = {}
+    top: list[tuple[float, str]] = []
+    for event in events:
+        us = getattr(event, "self_device_time_total", None)
+        if us is None:
+            us = getattr(event, "self_cuda_time_total", 0)
+        if not us:
+            continue
+        kind = kernel_kind(event.key)
+        kinds[kind] = kinds.get(kind, 0.0) + us / 1e3
+        top.append((us / 1e3, event.key))
+    total = sum(kinds.values())
+    return {
+        "steps": steps,
+        "wall_ms_per_step": round(wall_s * 1e3 / steps, 1),
+        "gpu_ms_per_step": {k: round(v / steps, 1) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
+        "share": {k: round(v / total, 3) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])} if total else {},
+        "busy": round(total / 1e3 / wall_s, 3) if wall_s else None,
+        "top": [{"kernel": name[:160], "kind": kernel_kind(name), "ms_per_step": round(ms / steps, 2)}
+                for ms, name in sorted(top, reverse=True)[:15]],
+    }
+
+
+class TrainingClock(TrainerCallback):
+    """Optimizer-step end times with the tokens and samples seen so far at each; stops at ``stop_at`` when given;
+    profiles ``profile_steps`` optimizer steps after step ``profile_from`` when asked."""
+
+    def __init__(self, stop_at: float | None = None, profile_steps: int = 0, profile_from: int = 0) -> None:
         self.stop_at = stop_at
+        self.profile_steps, self.profile_from = profile_steps, profile_from
+        self.profiler = None
+        self.profile: dict | None = None
         self.stopped_at_step: int | None = None
         self.max_steps = 0
         self.tokens = self.samples = self.slots = 0
@@ -63,9 +115,26 @@ class TrainingClock(TrainerCallback):
             counts, peak = summed.tolist(), largest.tolist()
         self.peak = tuple(peak)  # max_memory_* never decrease, so the latest step's values are the peak so far
         self.steps.append({"t": time.perf_counter(), "tokens": counts[0], "samples": counts[1], "slots": counts[2]})
+        self._profile(state.global_step)
         if self.stop_at is not None and time.time() >= self.stop_at and not control.should_training_stop:
             control.should_training_stop = True
             self.stopped_at_step = state.global_step
+
+
+    def _profile(self, step: int) -> None:
+        if not self.profile_steps or not torch.cuda.is_available():
+            return
+        if step == self.profile_from and self.profiler is None:
+            from torch.profiler import ProfilerActivity, profile
+
+            self.profiler = profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+            self.profiler.__enter__()
+            self._profile_start = time.perf_counter()
+        elif step == self.profile_from + self.profile_steps and self.profiler is not None:
+            wall = time.perf_counter() - self._profile_start
+            self.profiler.__exit__(None, None, None)
+            self.profile = kernel_breakdown(self.profiler.key_averages(), wall, self.profile_steps)
+            self.profiler = None
 
 
 def _install_counter(clock: TrainingClock) -> None:
@@ -111,5 +180,7 @@ def train(train_argv: list[str], clock: TrainingClock) -> dict:
     result["steps"] = [
         {"t": round(s["t"] - start, 3), **{k: s[k] for k in ("tokens", "samples", "slots")}} for s in clock.steps
     ]
+    if clock.profile is not None:
+        result["profile"] = clock.profile
     result["error"] = error
     return result
