@@ -59,10 +59,12 @@ for cell in $CELLS; do
   case $cell in
     demo)               demo ;;
     gpu_train)          # issue 14: the 7B LoRA training benchmark (random Qwen2-7B weights written here; needs .whl and
-                        # data/work/gpu_bench from benchmarks/gpu/prepare.sh), with the GPU to itself
+                        # data/work/gpu_bench from benchmarks/gpu/prepare.sh), with the GPU to itself; GPU_TRAIN_ARGS
+                        # adds bench.py options, e.g. "--only ours ours_compile"
                         echo "=== gpu_train: start $(date +%T)"
                         python3 benchmarks/gpu/bench.py "benchmarks/gpu/${GPU_PLAN:-plan_lora_7b_h200.yaml}" --work /tmp/bench \
-                          --results "$W/results_gpu_train.json" --budget-s "${GPU_TRAIN_S:-600}" > "$W/gpu_train.log" 2>&1 \
+                          --results "$W/results_gpu_train.json" --budget-s "${GPU_TRAIN_S:-600}" ${GPU_TRAIN_ARGS:-} \
+                          > "$W/gpu_train.log" 2>&1 \
                           && echo "=== gpu_train: done $(date +%T)" || echo "=== gpu_train: FAILED (see $W/gpu_train.log)"
                         mkdir -p "$W/gpu_train_logs" && cp /tmp/bench/*/runs/*.log /tmp/bench/*/runs/*.json "$W/gpu_train_logs/" 2>/dev/null
                         rm -rf /tmp/bench/*/model ;;          # 15 GB of random weights: the disk is needed next
