@@ -154,8 +154,8 @@ def test_generation_benchmark_measures_the_transformers_noise_floor_then_needs_v
 
 
 def test_kernel_breakdown_sums_gpu_time_by_kind_of_kernel():
-    """Profiled kernel names (as an H100 run's torch profiler shows them) fall into their kinds; CPU ops, which carry
-    no self GPU time, add nothing; busy = kernel time over wall time."""
+    """Profiled kernel names (as an H100 run's torch profiler shows them) fall into their kinds; CPU ops add nothing,
+    although torch gives them their kernels' time; busy = kernel time over wall time."""
     from types import SimpleNamespace
 
     from lrkit.timed_training import kernel_breakdown, kernel_kind
@@ -174,8 +174,12 @@ def test_kernel_breakdown_sums_gpu_time_by_kind_of_kernel():
         "void at::native::(anonymous namespace)::fused_adam_kernel": "other",
     }
     assert {name: kernel_kind(name) for name in named} == named
-    events = [SimpleNamespace(key=name, self_device_time_total=1000.0 * (i + 1)) for i, name in enumerate(named)]
-    events.append(SimpleNamespace(key="aten::mm", self_device_time_total=0.0))  # a CPU op: its kernels count instead
+    from torch.autograd import DeviceType
+
+    events = [SimpleNamespace(key=name, self_device_time_total=1000.0 * (i + 1), device_type=DeviceType.CUDA)
+              for i, name in enumerate(named)]
+    # a CPU op: torch reports its kernels' time as its own self time too; only the kernels count
+    events.append(SimpleNamespace(key="aten::mm", self_device_time_total=3000.0, device_type=DeviceType.CPU))
     out = kernel_breakdown(events, wall_s=0.2, steps=2)
     assert out["gpu_ms_per_step"]["matmul"] == (1 + 2) / 2 and out["gpu_ms_per_step"]["memcpy"] == 9 / 2
     assert out["busy"] == round(66 / 1e3 / 0.2, 3) and out["wall_ms_per_step"] == 100.0

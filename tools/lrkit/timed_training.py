@@ -44,13 +44,20 @@ def kernel_kind(name: str) -> str:
 
 
 def kernel_breakdown(events, wall_s: float, steps: int) -> dict:
-    """GPU time by kind of kernel from a profiler's ``key_averages()``: per step, shares, the busiest kernels.
+    """GPU time by kind of kernel from a profiler's ``key_averages()`` (its CUDA kernel entries): per step, shares,
+    the busiest kernels.
 
     ``busy`` is the kernels' summed time over the wall time: what is left is the GPU waiting (launches, the host).
     """
+    from torch.autograd import DeviceType
+
     kinds: dict[str, float] = {}
     top: list[tuple[float, str]] = []
     for event in events:
+        # kernels only: a CPU op (aten::mm) carries the GPU time of the kernels it launched as its own "self" time
+        # too (torch 2.11, seen on the H100 2026-12-07: summed with its kernels the GPU looked 184% busy)
+        if event.device_type != DeviceType.CUDA:
+            continue
         us = getattr(event, "self_device_time_total", None)
         if us is None:
             us = getattr(event, "self_cuda_time_total", 0)
