@@ -127,3 +127,26 @@ def test_bad_recipe_is_one_line(tmp_path):
     proc = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), "--recipe", bad, "--data", FIXTURES / "sample_train.jsonl"],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and str(bad) in proc.stderr
+
+
+def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
+    """A ladder started with the set-up call (before the model's chunks came) holds its later cells in `model_ready`
+    until device_start.sh's conversion writes MODEL.ready; an unknown cell is reported, not fatal."""
+    import time
+
+    model = tmp_path / "models" / "qwen"
+    env = {**os.environ, "W": str(tmp_path / "ladder"), "MODEL": str(model), "CELLS": "model_ready no_such_cell"}
+    proc = subprocess.Popen(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(3)
+        assert proc.poll() is None  # still waiting: no marker yet
+        model.parent.mkdir(parents=True)
+        Path(f"{model}.ready").touch()
+        out = proc.communicate(timeout=60)[0]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    lines = [line for line in out.splitlines() if line.startswith(("===", "unknown"))]
+    assert lines[0].startswith("=== model ready") and lines[1] == "unknown cell no_such_cell"
+    assert lines[-1].startswith("=== ladder finished")
