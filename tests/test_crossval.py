@@ -131,7 +131,8 @@ def test_bad_recipe_is_one_line(tmp_path):
 
 def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     """A ladder started with the set-up call (before the model's chunks came) holds its later cells in `model_ready`
-    until device_start.sh's conversion writes MODEL.ready; an unknown cell is reported, not fatal."""
+    until device_start.sh's conversion writes MODEL.ready, and gives up after MODEL_WAIT_S; an unknown cell is reported,
+    not fatal."""
     import time
 
     model = tmp_path / "models" / "qwen"
@@ -150,3 +151,7 @@ def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     lines = [line for line in out.splitlines() if line.startswith(("===", "unknown"))]
     assert lines[0].startswith("=== model ready") and lines[1] == "unknown cell no_such_cell"
     assert lines[-1].startswith("=== ladder finished")
+    env["MODEL_WAIT_S"], env["MODEL"] = "5", str(tmp_path / "never")  # a conversion that never ends: it gives up
+    out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=60).stdout
+    assert "=== model_ready: FAILED, no " in out and "=== ladder finished" in out

@@ -75,8 +75,12 @@ for cell in $CELLS; do
                           --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
                           && echo "=== gpu_scoring: $(grep '^scoring packed' "$W/gpu_scoring.log" | tail -1)" \
                           || echo "=== gpu_scoring: FAILED (see $W/gpu_scoring.log)" ;;
-    model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks came
-                        until [[ -f $MODEL.ready ]]; do sleep 5; done; echo "=== model ready $(date +%T)" ;;
+    model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks
+                        # came; after MODEL_WAIT_S (default 1800) it says so and the ladder goes on (model cells fail)
+                        waited=0
+                        until [[ -f $MODEL.ready || $waited -ge ${MODEL_WAIT_S:-1800} ]]; do sleep 5; waited=$((waited + 5)); done
+                        [[ -f $MODEL.ready ]] && echo "=== model ready $(date +%T)" \
+                          || echo "=== model_ready: FAILED, no $MODEL.ready after ${MODEL_WAIT_S:-1800} s (see /tmp/ladder/convert.log)" ;;
     vllm)               # issue 14: generation speed, vLLM vs transformers, with the GPU to itself (run it first)
                         echo "=== vllm: start $(date +%T)"
                         bash benchmarks/gpu/device_vllm.sh install > "$W/vllm.log" 2>&1 \
