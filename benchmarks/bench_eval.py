@@ -56,9 +56,13 @@ def agreement(a, b) -> float:
     return sum(x.letter == y.letter for x, y in zip(a, b)) / len(a)
 
 
+def drift(a, b) -> float:
+    """The largest letter-probability difference between two runs' answers."""
+    return max(max(abs(x - y) for x, y in zip(p.probs, q.probs)) for p, q in zip(a, b))
+
+
 def compare(a, b) -> str:
-    drift = max(max(abs(x - y) for x, y in zip(p.probs, q.probs)) for p, q in zip(a, b))
-    return f"same answer {agreement(a, b):.2%}; largest letter-probability difference {drift:.2e}"
+    return f"same answer {agreement(a, b):.2%}; largest letter-probability difference {drift(a, b):.2e}"
 
 
 def cmd_cpu(args) -> None:
@@ -152,8 +156,7 @@ def cmd_gpu(args) -> None:
         shared, _ = score_letters(model, prompter, subset, 16, args.max_tokens)
         plain, _ = score_letters(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
         report["fp32"] = {"n": len(subset), "same_answers": agreement(shared, plain),
-                          "largest_probability_difference": max(max(abs(x - y) for x, y in zip(p.probs, q.probs))
-                                                                for p, q in zip(shared, plain))}
+                          "largest_probability_difference": drift(shared, plain)}
         print(f"fp32 packed vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
     if args.json:

@@ -7,9 +7,9 @@ source /tmp/env.sh
 cd /tmp/repo
 mkdir -p /tmp/ladder
 model=/tmp/models/qwen2.5-coder-1.5b-instruct
-then=${LADDER-1}
+ladder=${LADDER-1}
 log=/tmp/ladder/log
-[[ -n $then ]] || log=/tmp/ladder/convert.log
+[[ -n $ladder ]] || log=/tmp/ladder/convert.log
 setsid nohup bash -c "python3 tools/fetch_model.py qwen2.5-coder-1.5b-instruct --from-chunks /tmp/chunks --cache /tmp/mcache \
-  --out $model && touch $model.ready ${then:+&& bash benchmarks/crossval/ladder.sh}" > $log 2>&1 < /dev/null &
+  --out $model && touch $model.ready ${ladder:+&& bash benchmarks/crossval/ladder.sh}" > $log 2>&1 < /dev/null &
 sleep 2; echo "started: $(tail -2 $log)"

@@ -77,10 +77,10 @@ for cell in $CELLS; do
                           || echo "=== gpu_scoring: FAILED (see $W/gpu_scoring.log)" ;;
     model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks
                         # came; after MODEL_WAIT_S (default 1800) it says so and the ladder goes on (model cells fail)
-                        waited=0
-                        until [[ -f $MODEL.ready || $waited -ge ${MODEL_WAIT_S:-1800} ]]; do sleep 5; waited=$((waited + 5)); done
+                        waited=0 limit=${MODEL_WAIT_S:-1800}
+                        until [[ -f $MODEL.ready || $waited -ge $limit ]]; do sleep 5; waited=$((waited + 5)); done
                         [[ -f $MODEL.ready ]] && echo "=== model ready $(date +%T)" \
-                          || echo "=== model_ready: FAILED, no $MODEL.ready after ${MODEL_WAIT_S:-1800} s (see /tmp/ladder/convert.log)" ;;
+                          || echo "=== model_ready: FAILED, no $MODEL.ready after $limit s (see /tmp/ladder/convert.log)" ;;
     vllm)               # issue 14: generation speed, vLLM vs transformers, with the GPU to itself (run it first)
                         echo "=== vllm: start $(date +%T)"
                         bash benchmarks/gpu/device_vllm.sh install > "$W/vllm.log" 2>&1 \

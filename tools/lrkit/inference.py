@@ -228,18 +228,18 @@ def _row_length(row) -> int:
     return len(row[0]) + sum(map(_unit_length, row[1]))
 
 
-def _batches(rows, batch_size: int, max_tokens: int, length=_unit_length):
+def _batches(rows, batch_size: int, max_tokens: int, length_of=_unit_length):
     """Rows sorted longest first, cut into batches of at most ``batch_size`` rows and ``max_tokens`` padded tokens."""
-    order = sorted(rows, key=lambda r: -length(r))
+    order = sorted(rows, key=lambda r: -length_of(r))
     batch: list = []
     width = 0
     for row in order:
-        length_ = length(row)
-        if batch and (len(batch) + 1 > batch_size or (len(batch) + 1) * max(width, length_) > max_tokens):
+        length = length_of(row)
+        if batch and (len(batch) + 1 > batch_size or (len(batch) + 1) * max(width, length) > max_tokens):
             yield batch
             batch, width = [], 0
         batch.append(row)
-        width = max(width, length_)
+        width = max(width, length)
     if batch:
         yield batch
 
@@ -373,14 +373,14 @@ def score_letters(
     units = _units(scored, share_prefix)
     if share_prefix:
         rows = (_rows(units) if pack else [([], [unit]) for unit in units]) if units else []
-        forward, length = _forward_rows, _row_length
+        forward, length_of = _forward_rows, _row_length
     else:
-        rows, forward, length = units, _forward_plain, _unit_length
+        rows, forward, length_of = units, _forward_plain, _unit_length
     letter_ids = torch.tensor(prompter.letter_ids, device=device)
     results: list[Answer | None] = [None] * len(items)
     start = time.perf_counter()
     with torch.inference_mode(), progress(len(items), "scoring") as bar:
-        for batch in _batches(rows, batch_size, max_tokens, length):
+        for batch in _batches(rows, batch_size, max_tokens, length_of):
             logits, members = forward(model, batch, device)
             letter_logits = logits.float()[:, letter_ids].cpu()
             for row, i in zip(letter_logits, members):

@@ -67,11 +67,12 @@ def kernel_breakdown(events, wall_s: float, steps: int) -> dict:
         kinds[kind] = kinds.get(kind, 0.0) + us / 1e3
         top.append((us / 1e3, event.key))
     total = sum(kinds.values())
+    ranked = sorted(kinds.items(), key=lambda kv: -kv[1])
     return {
         "steps": steps,
         "wall_ms_per_step": round(wall_s * 1e3 / steps, 1),
-        "gpu_ms_per_step": {k: round(v / steps, 1) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
-        "share": {k: round(v / total, 3) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])} if total else {},
+        "gpu_ms_per_step": {k: round(v / steps, 1) for k, v in ranked},
+        "share": {k: round(v / total, 3) for k, v in ranked} if total else {},
         "busy": round(total / 1e3 / wall_s, 3) if wall_s else None,
         "top": [{"kernel": name[:160], "kind": kernel_kind(name), "ms_per_step": round(ms / steps, 2)}
                 for ms, name in sorted(top, reverse=True)[:15]],
@@ -86,6 +87,7 @@ class TrainingClock(TrainerCallback):
         self.stop_at = stop_at
         self.profile_steps, self.profile_from = profile_steps, profile_from
         self.profiler = None
+        self.profile_start = 0.0
         self.profile: dict | None = None
         self.stopped_at_step: int | None = None
         self.max_steps = 0
@@ -127,7 +129,6 @@ class TrainingClock(TrainerCallback):
             control.should_training_stop = True
             self.stopped_at_step = state.global_step
 
-
     def _profile(self, step: int) -> None:
         if not self.profile_steps or not torch.cuda.is_available():
             return
@@ -136,9 +137,9 @@ class TrainingClock(TrainerCallback):
 
             self.profiler = profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
             self.profiler.__enter__()
-            self._profile_start = time.perf_counter()
+            self.profile_start = time.perf_counter()
         elif step == self.profile_from + self.profile_steps and self.profiler is not None:
-            wall = time.perf_counter() - self._profile_start
+            wall = time.perf_counter() - self.profile_start
             self.profiler.__exit__(None, None, None)
             self.profile = kernel_breakdown(self.profiler.key_averages(), wall, self.profile_steps)
             self.profiler = None
