@@ -115,6 +115,8 @@ def test_random_model_views_load_at_their_depth(tmp_path):
     ("runs: [\n  - name: a\n", "plan.yaml:2: invalid YAML"),
     ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r}\n", "plan.yaml: runs[0]: missing warmup, steps"),
     ("- just\n- a list\n", "plan.yaml: expected a mapping of plan settings"),
+    ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r, warmup: 2, steps: 5, profile: two}\n",
+     "plan.yaml: runs[0]: field 'profile': expected a whole number >= 0, got 'two'"),
 ])
 def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
     plan = tmp_path / "plan.yaml"

@@ -20,6 +20,7 @@ from .records import DataError
 
 TRAIN_TIMED = Path("benchmarks/train_timed.py")  # run from the repository root
 DEFAULT_EXPECT_S = 60  # a run without expect_s is assumed to need this long
+WHOLE_NUMBER_KEYS = ("warmup", "steps", "nproc", "profile", "layers", "expect_s")  # of a run, when it has them
 
 
 def load_plan(path, required: tuple[str, ...], runs: str | None = None, run_keys: tuple[str, ...] = ()) -> dict:
@@ -35,6 +36,10 @@ def load_plan(path, required: tuple[str, ...], runs: str | None = None, run_keys
         missing = [key for key in run_keys if key not in entry]
         if missing:
             raise DataError(f"{path}: {runs}[{i}]: missing {', '.join(missing)}")
+        for key in WHOLE_NUMBER_KEYS:
+            value = entry.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DataError(f"{path}: {runs}[{i}]: field '{key}': expected a whole number >= 0, got {value!r}")
     return plan
 
 
