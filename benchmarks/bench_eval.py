@@ -27,7 +27,9 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from lrkit.cli import read_json, run
 from lrkit.inference import Item, rate, score_letters
+from lrkit.records import DataError
 
 QWEN2_7B = dict(
     hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4,
@@ -111,8 +113,11 @@ def cmd_gpu(args) -> None:
     import torch
     from transformers import AutoModelForCausalLM, Qwen2Config
 
-    payload = json.loads(Path(args.items).read_text())
-    items = [Item(tuple(x["key"]), x["n_options"], x["ids"]) for x in payload["items"]][: args.n]
+    payload = read_json(args.items)
+    try:
+        items = [Item(tuple(x["key"]), x["n_options"], x["ids"]) for x in payload["items"]][: args.n]
+    except (KeyError, TypeError):
+        raise DataError(f"{args.items}: not a file of `bench_eval.py prepare` (items with key, n_options, ids)") from None
     prompter = SimpleNamespace(answer_prefix_ids=payload["answer_prefix_ids"], letter_ids=payload["letter_ids"])
     print(f"{torch.cuda.get_device_name()}; torch {torch.__version__}; {len(items)} sub-questions, "
           f"mean {sum(len(i.prompt_ids) for i in items) / len(items) + len(prompter.answer_prefix_ids):.0f} tokens")
@@ -202,4 +207,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -127,15 +127,19 @@ def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
     assert not (tmp_path / "r.json").exists()
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"plan": "p",\n  broken\n', "r.json:2: invalid JSON"),
-    ('{"runs": []}\n', "r.json: not a bench.py results file"),
+@pytest.mark.parametrize("command, text, message", [
+    (["gpu/report.py"], '{"plan": "p",\n  broken\n', "in.json:2: invalid JSON"),
+    (["gpu/report.py"], '{"runs": []}\n', "in.json: not a bench.py results file"),
+    (["bench_eval.py", "gpu", "--items"], '{"items": [\n  broken\n', "in.json:2: invalid JSON"),
+    (["bench_eval.py", "gpu", "--items"], '{"items": [1]}\n', "in.json: not a file of `bench_eval.py prepare`"),
 ])
-def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, text, message):
-    results = tmp_path / "r.json"
-    results.write_text(text)
-    proc = subprocess.run([sys.executable, str(GPU / "report.py"), str(results)], capture_output=True, text=True,
-                          timeout=120)
+def test_a_bad_results_or_items_file_is_one_line(tmp_path, command, text, message):
+    """report.py's results file and bench_eval.py gpu's items file: one FILE[:LINE] line, exit 1, no traceback."""
+    data = tmp_path / "in.json"
+    data.write_text(text)
+    script, *args = command
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args, str(data)], capture_output=True,
+                          text=True, timeout=120)
     assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
 
 

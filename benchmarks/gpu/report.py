@@ -154,12 +154,7 @@ def tables(results: dict) -> str:
 
 def read_results(path: Path) -> dict:
     """One results_plan_*.json from bench.py, or a DataError naming FILE[:LINE]."""
-    try:
-        results = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise DataError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    results = cli.read_json(path)
     if not isinstance(results, dict) or "plan" not in results or "runs" not in results:
         raise DataError(f"{path}: not a bench.py results file (needs plan and runs)")
     return results

@@ -61,6 +61,20 @@ def read_yaml(path: str | Path, compose: bool = False):
         raise DataError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
 
 
+def read_json(path: str | Path):
+    """The JSON document in ``path``, or a DataError naming FILE[:LINE]."""
+    import json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}:{e.lineno}: invalid JSON: {e.msg} (column {e.colno})") from None
+
+
 def read_yaml_mapping(path: str | Path, what: str = "settings", required: tuple[str, ...] = ()) -> dict:
     """A YAML file holding a mapping (an empty file is an empty one), or a DataError naming FILE[:LINE]."""
     loaded = read_yaml(path)

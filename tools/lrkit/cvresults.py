@@ -14,18 +14,14 @@ import random
 from collections import Counter
 from pathlib import Path
 
+from .cli import read_json
 from .metrics import answer_map, score
 from .records import DataError, best_letter, load_problems
 from .report import with_family
 
 def read_results(path: Path) -> dict:
     """A results JSON of tools/crossval.py (or benchmarks/crossval/combine.py), or a DataError naming the file."""
-    try:
-        results = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}:{exc.lineno}: not JSON: {exc.msg} (column {exc.colno})") from None
+    results = read_json(path)
     if not isinstance(results, dict):
         raise DataError(f"{path}:1: not a results JSON (an object with accuracy, folds, ...)")
     return results
