@@ -147,6 +147,18 @@ def cmd_gpu(args) -> None:
                                        "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
                 print(f"scoring {name}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
     first, last = args.batch_sizes[0], args.batch_sizes[-1]
+    if args.profile:  # where the packed pass's GPU time goes: the floor is the matmuls of the irreducible tokens
+        from torch.profiler import ProfilerActivity, profile
+
+        from lrkit.timed_training import kernel_breakdown
+
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            start = time.perf_counter()
+            score_letters(model, prompter, items, first, args.max_tokens)
+            torch.cuda.synchronize()
+            wall = time.perf_counter() - start
+        report["profile_packed"] = kernel_breakdown(prof.key_averages(), wall, 1)
+        print(f"profile of packed b{first} (slowed by the profiler): {report['profile_packed']['gpu_ms_per_step']}")
     report["bf16_agreement"] = {
         "packed_vs_plain": agreement(results[f"packed b{first}"], results[f"plain b{first}"]),
         "per_problem_vs_plain": agreement(results[f"per-problem b{first}"], results[f"plain b{first}"]),
@@ -200,6 +212,8 @@ def main() -> None:
     gpu.add_argument("--fp32-n", type=int, default=256, help="sub-questions for the fp32 shared-vs-plain check (0: skip)")
     gpu.add_argument("--repeats", type=int, default=2, help="timed passes over every variant (default 2)")
     gpu.add_argument("--json", help="write the timings and agreements here")
+    gpu.add_argument("--profile", action="store_true",
+                     help="one more packed pass under the torch profiler: GPU time by kind of kernel (into --json)")
     gpu.add_argument("--generate-n", type=int, default=8)
     gpu.add_argument("--max-new-tokens", type=int, default=64)
     args = parser.parse_args()

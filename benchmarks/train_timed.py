@@ -1,7 +1,7 @@
 """`llamafactory-cli train`, timed (tokens, samples, seconds, peak GPU memory) and optionally stopped at a wall-clock time.
 
 Usage: python benchmarks/train_timed.py --metrics RUN.json [--warmup 3] [--stop-at UNIX_TIME] [--profile-steps N]
-       RECIPE.yaml [key=value ...]
+       [--lora-fastpath inputs|fused] RECIPE.yaml [key=value ...]
 
 Everything after the options is exactly what `llamafactory-cli train` takes (a recipe and OmegaConf overrides),
 and goes to the same entry point; the clock is lrkit.timed_training.TrainingClock. The first --warmup optimizer
@@ -9,7 +9,10 @@ steps (CUDA/Triton start-up, allocator growth) are left out of the rates. --stop
 optimizer step after that time, saving the model as at a normal end; the JSON says which steps were done
 (max_steps, stopped_at_step) and holds LLaMA-Factory's train_results.json as `train`. --profile-steps N runs
 the torch profiler over the N optimizer steps after the warm-up and adds the GPU time by kind of kernel (`profile`:
-matmul, attention, Triton, element-wise, ...; the profiler slows those steps, so profile a run of its own). An error (out of memory,
+matmul, attention, Triton, element-wise, ...; the profiler slows those steps, so profile a run of its own).
+--lora-fastpath MODE trains with lrkit.lora_fastpath.LoraFastPath: under bf16 autocast the LoRA layers skip PEFT's
+float32 round trip of their input (`inputs`: the same numbers, fewer copies), and with `fused` add their scaled
+output inside the adapter's matrix product. An error (out of memory,
 say) is recorded in the JSON and the exit code is 1. Used by benchmarks/gpu/bench.py and
 benchmarks/generated_data/experiment.py. Several GPUs: python -m torch.distributed.run --nproc_per_node N train_timed.py ...
 """
@@ -23,6 +26,7 @@ import sys
 from pathlib import Path
 
 from lrkit.throughput import rates
+from lrkit.lora_fastpath import MODES, LoraFastPath
 from lrkit.timed_training import TrainingClock, train
 
 
@@ -32,9 +36,15 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="optimizer steps left out of the rates")
     parser.add_argument("--stop-at", type=float, default=None, help="wall-clock time (seconds since the epoch)")
     parser.add_argument("--profile-steps", type=int, default=0, help="profile this many steps after the warm-up")
+    parser.add_argument("--lora-fastpath", choices=MODES,
+                        help="inputs: LoRA layers skip PEFT's float32 round trip (same numbers); fused: and add "
+                             "their scaled output in the adapter's matrix product (lrkit.lora_fastpath)")
     args, train_argv = parser.parse_known_args()
 
-    result = train(train_argv, TrainingClock(args.stop_at, args.profile_steps, args.warmup))
+    fastpath = [LoraFastPath(args.lora_fastpath)] if args.lora_fastpath else []
+    result = train(train_argv, TrainingClock(args.stop_at, args.profile_steps, args.warmup), fastpath)
+    if fastpath:
+        result["lora_fastpath"] = {"mode": args.lora_fastpath, "layers": fastpath[0].switched}
     result["warmup_steps"] = args.warmup
     result.update(rates(result["steps"], args.warmup, result["recipe"]["model_name_or_path"], gpus=result["gpus"]))
     trained = Path(result["recipe"]["output_dir"]) / "train_results.json"

@@ -117,6 +117,8 @@ def test_random_model_views_load_at_their_depth(tmp_path):
     ("- just\n- a list\n", "plan.yaml: expected a mapping of plan settings"),
     ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r, warmup: 2, steps: 5, profile: two}\n",
      "plan.yaml: runs[0]: field 'profile': expected a whole number >= 0, got 'two'"),
+    ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r, warmup: 2, steps: 5, lora_fastpath: fast}\n",
+     "plan.yaml: runs[0]: field 'lora_fastpath': expected one of inputs, fused, got 'fast'"),
 ])
 def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
     plan = tmp_path / "plan.yaml"
@@ -190,3 +192,75 @@ def test_kernel_breakdown_sums_gpu_time_by_kind_of_kernel():
     assert out["gpu_ms_per_step"]["matmul"] == (1 + 2) / 2 and out["gpu_ms_per_step"]["memcpy"] == 9 / 2
     assert out["busy"] == round(66 / 1e3 / 0.2, 3) and out["wall_ms_per_step"] == 100.0
     assert abs(sum(out["share"].values()) - 1) < 0.01 and out["top"][0]["kind"] == "other"
+
+
+def _lora_step(mode, autocast: bool = True):
+    """One forward and backward of a tiny Llama with float32 LoRA on bf16 weights (as LLaMA-Factory trains), the
+    LoRA layers on lrkit.lora_fastpath's ``mode`` (None: PEFT as it is): loss, LoRA gradients, layers switched, and
+    the profiler's op counts."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from lrkit.lora_fastpath import LoraFastPath
+
+    config = LlamaConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2)
+    ids = torch.randint(0, 256, (2, 24), generator=torch.Generator().manual_seed(1))
+    torch.manual_seed(0)
+    model = get_peft_model(LlamaForCausalLM(config).to(torch.bfloat16),
+                           LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False))
+    for p in model.parameters():
+        if p.requires_grad:
+            p.data = p.data.float()  # LLaMA-Factory keeps the trainable weights in float32 for the optimizer
+    callback = LoraFastPath(mode or "inputs")
+    if mode:
+        callback.on_train_begin(type("Args", (), {"bf16": autocast, "fp16": False})(), None, None, model=model)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast), torch.profiler.profile() as prof:
+        loss = model(input_ids=ids, labels=ids).loss
+        loss.backward()
+    ops = {e.key: e.count for e in prof.key_averages()}
+    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
+    return loss.detach(), grads, callback.switched, ops
+
+
+def test_lora_inputs_fastpath_gives_bitwise_equal_losses_and_gradients():
+    """lrkit.lora_fastpath 'inputs': under bf16 autocast, skipping PEFT's x.to(float32) before each adapter changes
+    no number (the adapter's product is bf16 either way), forward or backward; it removes the copies."""
+    import torch
+
+    loss_peft, grads_peft, _, ops_peft = _lora_step(None)
+    loss_fast, grads_fast, switched, ops_fast = _lora_step("inputs")
+    assert switched == 14  # 7 projections x 2 layers
+    assert torch.equal(loss_peft, loss_fast)
+    assert grads_peft.keys() == grads_fast.keys() and len(grads_peft) == 28
+    for name in grads_peft:
+        assert grads_peft[name].dtype == torch.float32
+        assert torch.equal(grads_peft[name], grads_fast[name]), name
+    assert ops_fast["aten::_to_copy"] < ops_peft["aten::_to_copy"]
+
+
+def test_lora_fused_fastpath_adds_in_the_product_and_stays_within_bf16_rounding():
+    """'fused': the scaled adapter output is added by addmm_ (no separate mul and add of the projection outputs);
+    rounded once instead of three times, so close to PEFT's numbers, not equal."""
+    import torch
+
+    loss_peft, grads_peft, _, ops_peft = _lora_step(None)
+    loss_fused, grads_fused, switched, ops_fused = _lora_step("fused")
+    assert switched == 14 and ops_fused.get("aten::addmm_", 0) == 14 and "aten::addmm_" not in ops_peft
+    # the autograd nodes of PEFT's scale (MulBackward0) and add (AddBackward0) are gone, one of each per layer;
+    # no CopySlices (an in-place add on a view would copy the gradient back)
+    assert ops_peft["MulBackward0"] - ops_fused["MulBackward0"] == 14
+    assert ops_peft["AddBackward0"] - ops_fused["AddBackward0"] == 14
+    assert "torch::autograd::CopySlices" not in ops_fused
+    assert abs(float(loss_fused) - float(loss_peft)) < 0.02 * abs(float(loss_peft))
+    for name in grads_peft:
+        a, b = grads_peft[name].flatten(), grads_fused[name].flatten()
+        assert torch.nn.functional.cosine_similarity(a, b, dim=0) > 0.99, name
+        assert not torch.equal(a, torch.zeros_like(a))
+
+
+def test_lora_fastpath_leaves_training_without_autocast_alone():
+    """Without autocast (fp32 training) the cast is what makes a float32 adapter take a bf16 input: nothing switched."""
+    loss_peft, _, switched, _ = _lora_step("fused", autocast=False)
+    assert switched == 0 and loss_peft.isfinite()

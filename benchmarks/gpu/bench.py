@@ -12,6 +12,9 @@ config (the CPU smoke test uses both to shrink everything).
 
 A run with `profile: N` records N of its timed steps with the torch profiler and adds the GPU time by kind of
 kernel (matmul, attention, Triton, element-wise...) to its entry: its rates are then the profiled steps' too.
+A run with `lora_fastpath: inputs` (or `fused`) trains with lrkit.lora_fastpath.LoraFastPath (train_timed.py
+--lora-fastpath): LoRA layers skip PEFT's float32 round trip of their input (the same numbers), and with `fused`
+add their scaled output inside the adapter's matrix product (rounded once: bf16-level differences).
 
 Several GPUs: a run with `nproc: N` starts N processes through torchrun (python -m torch.distributed.run, what
 `FORCE_TORCHRUN=1 NPROC_PER_NODE=N llamafactory-cli train` starts too), with DeepSpeed when its overrides name a
@@ -88,7 +91,8 @@ def main() -> int:
         log.unlink(missing_ok=True)
         nproc = int(run.get("nproc", 1))
         cmd = timed_train_command(argv, metrics, run["warmup"], nproc=nproc, port=29500 + len(results["runs"]),
-                                  profile_steps=int(run.get("profile", 0)))
+                                  profile_steps=int(run.get("profile", 0)),
+                                  lora_fastpath=run.get("lora_fastpath"))
         shown = f"FORCE_TORCHRUN=1 NPROC_PER_NODE={nproc} " if nproc > 1 else ""
         print(f"[bench] {run['name']}: {shown}llamafactory-cli train {shlex.join(argv)}", flush=True)
         env = dict(os.environ)
@@ -100,6 +104,7 @@ def main() -> int:
         if metrics.exists():
             measured = json.loads(metrics.read_text())
             entry.update({k: v for k, v in measured.items() if k not in ("recipe", "argv", "max_steps", "stopped_at_step", "train")})
+            entry["train_loss"] = (measured.get("train") or {}).get("train_loss")  # equal numbers, equal losses
             entry.update(scaling(run, entry, results["runs"]))
         else:
             entry["error"] = f"no metrics (exit {code}: killed, e.g. host out of memory, or past the budget): see the log"
@@ -116,7 +121,7 @@ def main() -> int:
 
 def summary_line(entry: dict) -> str:
     keys = ("gpus", "tokens_per_s", "samples_per_s", "mfu", "scaling_efficiency", "padding_fraction",
-            "peak_allocated_gib", "peak_reserved_gib", "projected_seed_job_min", "wall_s", "error", "skipped")
+            "peak_allocated_gib", "peak_reserved_gib", "projected_seed_job_min", "wall_s", "train_loss", "error", "skipped")
     return f"{entry['name']:<28} " + " ".join(f"{k}={entry[k]}" for k in keys if entry.get(k) is not None)
 
 

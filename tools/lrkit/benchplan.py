@@ -16,11 +16,13 @@ from pathlib import Path
 import yaml
 
 from .cli import read_yaml_mapping
+from .lora_fastpath import MODES
 from .records import DataError
 
 TRAIN_TIMED = Path("benchmarks/train_timed.py")  # run from the repository root
 DEFAULT_EXPECT_S = 60  # a run without expect_s is assumed to need this long
 WHOLE_NUMBER_KEYS = ("warmup", "steps", "nproc", "profile", "layers", "expect_s")  # of a run, when it has them
+CHOICE_KEYS = {"lora_fastpath": MODES}  # of a run: one of these values
 
 
 def load_plan(path, required: tuple[str, ...], runs: str | None = None, run_keys: tuple[str, ...] = ()) -> dict:
@@ -40,6 +42,10 @@ def load_plan(path, required: tuple[str, ...], runs: str | None = None, run_keys
             value = entry.get(key, 0)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise DataError(f"{path}: {runs}[{i}]: field '{key}': expected a whole number >= 0, got {value!r}")
+        for key, choices in CHOICE_KEYS.items():
+            if key in entry and entry[key] not in choices:
+                raise DataError(f"{path}: {runs}[{i}]: field '{key}': expected one of {', '.join(choices)}, "
+                                f"got {entry[key]!r}")
     return plan
 
 
@@ -90,13 +96,16 @@ def run_argv(plan: dict, run: dict, model: Path, work: Path, extra: list[str]) -
 
 
 def timed_train_command(argv: list[str], metrics, warmup: int = 0, stop_at: float | None = None,
-                        nproc: int = 1, port: int = 29500, profile_steps: int = 0) -> list[str]:
-    """The command that runs ``llamafactory-cli train ARGV`` through benchmarks/train_timed.py (torchrun for nproc > 1)."""
+                        nproc: int = 1, port: int = 29500, profile_steps: int = 0,
+                        lora_fastpath: str | None = None) -> list[str]:
+    """The command that runs ``llamafactory-cli train ARGV`` through benchmarks/train_timed.py (torchrun for nproc > 1);
+    ``lora_fastpath`` (a mode of lrkit.lora_fastpath) puts the LoRA layers on that fast path."""
     launch = ["-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "--master_port", str(port)] if nproc > 1 else []
     stop = ["--stop-at", f"{stop_at:.0f}"] if stop_at is not None else []
     profile = ["--profile-steps", str(profile_steps)] if profile_steps else []
+    fastpath = ["--lora-fastpath", lora_fastpath] if lora_fastpath else []
     return [sys.executable, *launch, str(TRAIN_TIMED), "--metrics", str(metrics), "--warmup", str(warmup), *stop,
-            *profile, *argv]
+            *profile, *fastpath, *argv]
 
 
 def run_logged(cmd: list[str], log: Path, timeout: float, env: dict | None = None) -> int | str:

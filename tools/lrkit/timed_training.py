@@ -155,8 +155,9 @@ def _install_counter(clock: TrainingClock) -> None:
     Trainer.training_step = training_step
 
 
-def train(train_argv: list[str], clock: TrainingClock) -> dict:
-    """Run ``llamafactory-cli train TRAIN_ARGV`` (same entry point: run_exp) under ``clock``; what was measured.
+def train(train_argv: list[str], clock: TrainingClock, callbacks=()) -> dict:
+    """Run ``llamafactory-cli train TRAIN_ARGV`` (same entry point: run_exp) under ``clock`` (and ``callbacks``);
+    what was measured.
 
     An exception (out of memory, say) is a measured outcome: it is printed and returned as ``error``.
     """
@@ -171,7 +172,7 @@ def train(train_argv: list[str], clock: TrainingClock) -> dict:
     result: dict = {"argv": train_argv, "recipe": recipe, "gpus": int(os.environ.get("WORLD_SIZE", "1"))}
     start = time.perf_counter()
     try:
-        run_exp(recipe, callbacks=[clock])
+        run_exp(recipe, callbacks=[*callbacks, clock])
         error = None
     except Exception as exc:  # noqa: BLE001 - any failure is a measured outcome (OOM above all)
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
