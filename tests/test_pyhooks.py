@@ -51,3 +51,32 @@ def test_llamafactory_training_runs_under_the_hook_with_sdpa(tiny_model, tmp_pat
         assert LINE in log and "Using torch SDPA" in log, log[-2000:]
         assert (work / f"fold{k}" / "sft" / "adapter_model.safetensors").exists()
     assert json.loads((work / "results.json").read_text(encoding="utf-8"))["subquestions"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["inputs", "fused"])
+def test_llamafactory_training_takes_the_lora_fast_path_under_the_hook(tiny_model, tmp_path, mode):
+    """LRKIT_LORA_FASTPATH=MODE: a real llamafactory-cli LoRA training under bf16 autocast (on the CPU here) has its
+    LoRA layers on lrkit.lora_fastpath's MODE from the first step, and trains to the end."""
+    data = tmp_path / "datasets"
+    subprocess.run([sys.executable, str(TOOLS / "export_alpaca.py"), str(FIXTURES / "sample_train.jsonl"),
+                    str(data / "demo_train.json"), "--register", str(data / "dataset_info.json")], check=True, timeout=300)
+    env = env_with(None) | {"LRKIT_LORA_FASTPATH": mode, "DISABLE_VERSION_CHECK": "1"}
+    out = tmp_path / "sft"
+    cmd = ["llamafactory-cli", "train", "configs/demo_cpu.yaml", f"model_name_or_path={tiny_model}",
+           f"output_dir={out}", "max_steps=2", "per_device_train_batch_size=2", "gradient_accumulation_steps=1",
+           "plot_loss=false", "bf16=true", "use_cpu=true", f"dataset_dir={data}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env, timeout=900)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-4000:]
+    assert f"sitecustomize: LoRA fast path '{mode}' for every Trainer" in log
+    layers = int(log.split(f"[lora_fastpath] {mode}: ")[1].split()[0])
+    assert layers > 0
+    assert (out / "adapter_model.safetensors").exists()
+
+
+def test_an_unknown_fast_path_mode_is_one_line():
+    env = env_with(None) | {"LRKIT_LORA_FASTPATH": "fastest"}
+    proc = subprocess.run([sys.executable, "-c", "import transformers.trainer"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode != 0 and "unknown mode 'fastest' (expected one of inputs, fused)" in proc.stderr

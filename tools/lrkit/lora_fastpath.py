@@ -27,6 +27,7 @@ under bf16 or fp16 autocast (without autocast the cast is what makes a float32 a
 
 from __future__ import annotations
 
+import sys
 import types
 
 from transformers import TrainerCallback
@@ -80,3 +81,4 @@ class LoraFastPath(TrainerCallback):
     def on_train_begin(self, args, state, control, model=None, **kwargs):
         if model is not None and (args.bf16 or args.fp16):
             self.switched = apply(model, self.mode)
+            print(f"[lora_fastpath] {self.mode}: {self.switched} LoRA layers", file=sys.stderr, flush=True)
