@@ -80,3 +80,16 @@ def test_an_unknown_fast_path_mode_is_one_line():
     proc = subprocess.run([sys.executable, "-c", "import transformers.trainer"], capture_output=True, text=True,
                           env=env, timeout=300)
     assert proc.returncode != 0 and "unknown mode 'fastest' (expected one of inputs, fused)" in proc.stderr
+
+
+def test_a_sitecustomize_the_hook_shadows_still_runs(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "sitecustomize.py").write_text("import sys\nprint('the other sitecustomize ran', file=sys.stderr)\n")
+    env = env_with(None)
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(other)])
+    proc = subprocess.run([sys.executable, "-c", "import sitecustomize; print(sitecustomize.__file__)"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(HOOKS / "sitecustomize.py")
+    assert "the other sitecustomize ran" in proc.stderr

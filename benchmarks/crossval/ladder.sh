@@ -10,6 +10,10 @@ cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
 MODEL=${MODEL:-/tmp/models/qwen2.5-coder-1.5b-instruct}
 D=${D:-data/work/device}                       # real.jsonl (the shared train set), gen4k*, new1k, heldout.jsonl
+# every training's LoRA layers skip PEFT's float32 round trip of their inputs (the same numbers, faster: the LoRA fast
+# path of scripts/pyhooks/sitecustomize.py); LRKIT_LORA_FASTPATH= turns it off, fused adds the scale-and-add
+export LRKIT_LORA_FASTPATH=${LRKIT_LORA_FASTPATH-inputs}
+export PYTHONPATH=$PWD/scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH}
 CELLS=${CELLS:-demo\& lora_real gen4k_only wait gen4k_then_real zero_shot shaped4k_only shaped4k_then_real full_real lora_real_lr1e-4}
 P=${PARALLEL:-5}                               # folds side by side: five LoRA folds at micro-batch 4 peaked above 139 GiB
 RECIPE=${RECIPE:-configs/lora_1.5b.yaml}       # the LoRA recipe of every LoRA cell (a CPU dry run: configs/demo_cpu.yaml)

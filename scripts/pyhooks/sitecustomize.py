@@ -1,6 +1,7 @@
 """Start-up hooks for ``llamafactory-cli`` (and any Python process that has this folder on ``PYTHONPATH``: Python's
 ``site`` module imports the first ``sitecustomize`` on the path at start-up). Each acts only when its variable is
-set; with neither set this imports nothing.
+set; with neither set this imports nothing. A ``sitecustomize`` later on the path (a distribution's, a virtual
+environment's), which this one shadows, is run too.
 
 ``LRKIT_CUDNN_SDPA=0``: PyTorch's cuDNN attention backend is switched off, so ``flash_attn: sdpa`` runs on the flash
 and memory-efficient SDPA kernels instead. Why: on H100/H200 from torch 2.11 the cuDNN SDPA backward (the default
@@ -70,3 +71,17 @@ if _FASTPATH:
             return spec
 
     sys.meta_path.insert(0, _TrainerHook())
+
+
+def _run_the_shadowed_sitecustomize() -> None:
+    import importlib.machinery
+    import importlib.util
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is not None and spec.loader is not None:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+
+_run_the_shadowed_sitecustomize()

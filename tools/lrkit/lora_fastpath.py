@@ -19,7 +19,8 @@ Modes (:func:`apply`):
   (``base.addmm_(x A^T, B^T, alpha=scaling)``): no scaled copy and no separate add. The sum is rounded once instead
   of three times, so the numbers differ from PEFT's at bf16 rounding level (the test bounds the difference). Layers
   in a state the fused path does not cover (adapters disabled or merged, several active adapters, DoRA and other
-  variants, dropout, an adapter bias, ``adapter_names`` batches) run PEFT's own forward.
+  variants, dropout, an adapter bias, ``adapter_names`` batches, DeepSpeed ZeRO-3's partitioned weights, no
+  autocast) run PEFT's own forward.
 
 :class:`LoraFastPath` is a TrainerCallback that applies a mode at the start of training, only when the Trainer runs
 under bf16 or fp16 autocast (without autocast the cast is what makes a float32 adapter work).
@@ -45,6 +46,7 @@ def _fused_forward(self, x, *args, **kwargs):
         name is None or self.disable_adapters or self.merged or kwargs.get("adapter_names") is not None
         or name not in self.lora_A or name in self.lora_variant or self.lora_B[name].bias is not None
         or not isinstance(self.lora_dropout[name], torch.nn.Identity) or not torch.is_autocast_enabled(x.device.type)
+        or hasattr(self.lora_B[name].weight, "ds_id")  # DeepSpeed ZeRO-3 gathers B only when lora_B itself runs
     ):
         return type(self).forward(self, x, *args, **kwargs)
     flat = x.reshape(-1, x.shape[-1])
