@@ -16,7 +16,8 @@ the chat special tokens). `prepare` builds every sub-question's prompt with LLaM
 the data file; `gpu` times scoring with the model loaded (shared vs plain, answers compared) and
 seed-style generation at batch 1 on a few sub-questions. Scoring runs three ways: packed rows (several problems
 per row, the common prompt head once per row: the default since 2026-12-07), one problem per row (before), and
-plain (one sequence per sub-question, the reference).
+plain (one sequence per sub-question, the reference). --profile adds one packed pass under the torch profiler (GPU
+time by kind of kernel); --liger, last, times packed scoring again with Liger's fused norm, rotary and SwiGLU kernels.
 """
 
 from __future__ import annotations
@@ -176,6 +177,8 @@ def cmd_gpu(args) -> None:
                           "largest_probability_difference": drift(shared, plain)}
         print(f"fp32 packed vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
+    if args.liger:
+        fused_kernels(model, prompter, items, args, report, results[f"plain b{first}"])
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
     gen_items = items[: args.generate_n]
@@ -187,6 +190,47 @@ def cmd_gpu(args) -> None:
                            min_new_tokens=args.max_new_tokens, do_sample=False, pad_token_id=payload["stop_ids"][0])
     torch.cuda.synchronize()
     print(f"generation (batch 1, greedy, {args.max_new_tokens} tokens): {rate(len(gen_items), time.perf_counter() - start)}")
+
+
+def fused_kernels(model, prompter, items, args, report: dict, plain) -> None:
+    """Packed scoring again with Liger's fused RMSNorm, rotary embedding and SwiGLU patched into the model (the
+    kernels the training recipes use; they patch the Qwen2 module classes, so this runs after every other variant):
+    timings, bf16 agreement with plain scoring, and with --profile where the time goes then."""
+    import torch
+
+    try:
+        from liger_kernel.transformers import apply_liger_kernel_to_qwen2
+    except ImportError as exc:
+        raise DataError(f"--liger: liger_kernel cannot be imported ({exc}); pip install liger-kernel "
+                        "(the GPU machine gets it from .whl: benchmarks/gpu/wheels.txt)") from None
+    apply_liger_kernel_to_qwen2(rope=True, rms_norm=True, swiglu=True, cross_entropy=False,
+                                fused_linear_cross_entropy=False, model=model)
+    score_letters(model, prompter, items[:256], args.batch_size, args.max_tokens)  # warm-up: Triton compiles
+    answers = None
+    for repeat in range(args.repeats):
+        for batch_size in args.batch_sizes:
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            got, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens)
+            answers = answers or got
+            peak = torch.cuda.max_memory_allocated() / 2**30
+            report["runs"].append({"variant": "packed+liger", "batch_size": batch_size, "repeat": repeat,
+                                   "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
+            print(f"scoring packed+liger b{batch_size}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
+    report["bf16_agreement"]["packed_liger_vs_plain"] = agreement(answers, plain)
+    print(f"bf16 packed+liger vs plain: {compare(answers, plain)}")
+    if args.profile:
+        from torch.profiler import ProfilerActivity, profile
+
+        from lrkit.timed_training import kernel_breakdown
+
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            start = time.perf_counter()
+            score_letters(model, prompter, items, args.batch_sizes[0], args.max_tokens)
+            torch.cuda.synchronize()
+            wall = time.perf_counter() - start
+        report["profile_packed_liger"] = kernel_breakdown(prof.key_averages(), wall, 1)
+        print(f"profile of packed+liger: {report['profile_packed_liger']['gpu_ms_per_step']}")
 
 
 def main() -> None:
@@ -212,6 +256,8 @@ def main() -> None:
     gpu.add_argument("--fp32-n", type=int, default=256, help="sub-questions for the fp32 shared-vs-plain check (0: skip)")
     gpu.add_argument("--repeats", type=int, default=2, help="timed passes over every variant (default 2)")
     gpu.add_argument("--json", help="write the timings and agreements here")
+    gpu.add_argument("--liger", action="store_true",
+                     help="last, packed again with Liger's fused RMSNorm, rotary and SwiGLU kernels (timings, agreement)")
     gpu.add_argument("--profile", action="store_true",
                      help="one more packed pass under the torch profiler: GPU time by kind of kernel (into --json)")
     gpu.add_argument("--generate-n", type=int, default=8)

@@ -76,7 +76,7 @@ for cell in $CELLS; do
                         # .bench/qwen_items.json: benchmarks/bench_eval.py prepare), with the GPU to itself
                         echo "=== gpu_scoring: start $(date +%T)"
                         python3 benchmarks/bench_eval.py gpu --items .bench/qwen_items.json --n 1328 --generate-n 0 \
-                          --profile --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
+                          --profile --liger --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
                           && echo "=== gpu_scoring: $(grep '^scoring packed' "$W/gpu_scoring.log" | tail -1)" \
                           || echo "=== gpu_scoring: FAILED (see $W/gpu_scoring.log)" ;;
     model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks
@@ -96,6 +96,10 @@ for cell in $CELLS; do
     zero_shot)          cv $cell --recipe "$RECIPE" --no-train ;;
     lora_real)          cv $cell --recipe "$RECIPE" --parallel $P ;;
     lora_real_lr1e-4)   cv $cell --recipe "$RECIPE" --parallel $P --train-args "learning_rate=1e-4" ;;
+    lora_real_seed1)    # real-only again with another training seed (same folds): with lora_real's answers, the
+                        # real-only ensemble of two (vote.py --rule mean_probs) that the generated-then-real vote of
+                        # two is compared with, like for like
+                        cv $cell --recipe "$RECIPE" --parallel $P --train-args "seed=1" ;;
     lora_real_sdpa)     # issue 14: lora_real with SDPA in place of eager attention, cuDNN's SDPA backend off in every
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
