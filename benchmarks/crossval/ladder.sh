@@ -100,6 +100,9 @@ for cell in $CELLS; do
                         # real-only ensemble of two (vote.py --rule mean_probs) that the generated-then-real vote of
                         # two is compared with, like for like
                         cv $cell --recipe "$RECIPE" --parallel $P --train-args "seed=1" ;;
+    lora_real_fused)    # the LoRA fast path 'fused' (scale-and-add inside the adapter's product, rounded once) on
+                        # real-only: paired with lora_real on the same card, whether it changes accuracy at all
+                        LRKIT_LORA_FASTPATH=fused cv $cell --recipe "$RECIPE" --parallel $P ;;
     lora_real_sdpa)     # issue 14: lora_real with SDPA in place of eager attention, cuDNN's SDPA backend off in every
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
