@@ -264,3 +264,20 @@ def test_lora_fastpath_leaves_training_without_autocast_alone():
     """Without autocast (fp32 training) the cast is what makes a float32 adapter take a bf16 input: nothing switched."""
     loss_peft, _, switched, _ = _lora_step("fused", autocast=False)
     assert switched == 0 and loss_peft.isfinite()
+
+
+def test_liger_scoring_without_liger_is_one_clear_error():
+    """bench_eval.py gpu --liger where liger_kernel is missing: a DataError naming the package, not a traceback."""
+    import importlib.util
+
+    if importlib.util.find_spec("liger_kernel") is not None:
+        pytest.skip("liger_kernel is installed here")
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import bench_eval
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from lrkit.records import DataError
+
+    with pytest.raises(DataError, match="--liger: liger_kernel cannot be imported .*pip install liger-kernel"):
+        bench_eval.fused_kernels(None, None, [], None, {}, [])
