@@ -266,6 +266,36 @@ def test_lora_fastpath_leaves_training_without_autocast_alone():
     assert switched == 0 and loss_peft.isfinite()
 
 
+@pytest.mark.parametrize("mode", ["inputs", "fused"])
+def test_lora_layers_on_the_fast_path_still_cast_outside_autocast(mode):
+    """After training (the fast path on), a forward without autocast (generation, say) on a bf16 model with float32
+    adapters runs PEFT's own path, cast included: the same logits as a model never switched."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from lrkit.lora_fastpath import apply
+
+    config = LlamaConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2)
+    ids = torch.randint(0, 256, (2, 12), generator=torch.Generator().manual_seed(2))
+    logits = []
+    for switched in (False, True):
+        torch.manual_seed(0)
+        model = get_peft_model(LlamaForCausalLM(config).to(torch.bfloat16),
+                               LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False))
+        for p in model.parameters():
+            if p.requires_grad:
+                p.data = p.data.float()
+        if switched:
+            assert apply(model, mode) == 14
+            with torch.autocast("cpu", dtype=torch.bfloat16):  # a training step first: the switch is off then
+                model(input_ids=ids).logits.sum().backward()
+        with torch.no_grad():
+            logits.append(model(input_ids=ids).logits)
+    assert torch.equal(logits[0], logits[1])
+
+
 def test_liger_scoring_without_liger_is_one_clear_error():
     """bench_eval.py gpu --liger where liger_kernel is missing: a DataError naming the package, not a traceback."""
     import importlib.util

@@ -12,15 +12,16 @@ PEFT's ``lora.Linear`` then, for each of the seven adapted projections of a laye
 
 Modes (:func:`apply`):
 
-- ``inputs``: skip the cast (PEFT's own switch, ``cast_input_dtype_enabled``, as ``peft.helpers.
-  disable_input_dtype_casting`` sets it). Under autocast the adapter computes on bf16 inputs either way: the same
-  numbers, bit for bit (tests/test_gpu_bench.py checks losses and gradients).
+- ``inputs``: skip the cast while autocast runs (PEFT's own switch, ``cast_input_dtype_enabled``, as ``peft.helpers.
+  disable_input_dtype_casting`` sets it; each layer's forward sets it from ``torch.is_autocast_enabled``, so
+  generation without autocast after training still casts). Under autocast the adapter computes on bf16 inputs either
+  way: the same numbers, bit for bit (tests/test_gpu_bench.py checks losses and gradients).
 - ``fused``: that, and the adapter's second product adds itself into the base output in place
   (``base.addmm_(x A^T, B^T, alpha=scaling)``): no scaled copy and no separate add. The sum is rounded once instead
   of three times, so the numbers differ from PEFT's at bf16 rounding level (the test bounds the difference). Layers
   in a state the fused path does not cover (adapters disabled or merged, several active adapters, DoRA and other
   variants, dropout, an adapter bias, ``adapter_names`` batches, DeepSpeed ZeRO-3's partitioned weights, no
-  autocast) run PEFT's own forward.
+  autocast) take the ``inputs`` path.
 
 :class:`LoraFastPath` is a TrainerCallback that applies a mode at the start of training, only when the Trainer runs
 under bf16 or fp16 autocast (without autocast the cast is what makes a float32 adapter work).
@@ -36,6 +37,19 @@ from transformers import TrainerCallback
 MODES = ("inputs", "fused")
 
 
+def _check(mode: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"LoRA fast path: unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+
+
+def _inputs_forward(self, x, *args, **kwargs):
+    """PEFT's forward, without its input cast while autocast runs (with it otherwise: a float32 adapter needs it)."""
+    import torch
+
+    self.cast_input_dtype_enabled = not torch.is_autocast_enabled(x.device.type)
+    return type(self).forward(self, x, *args, **kwargs)
+
+
 def _fused_forward(self, x, *args, **kwargs):
     """PEFT's lora.Linear forward with the scale-and-add in the adapter's matrix product (see the module docstring)."""
     import torch
@@ -48,7 +62,7 @@ def _fused_forward(self, x, *args, **kwargs):
         or not isinstance(self.lora_dropout[name], torch.nn.Identity) or not torch.is_autocast_enabled(x.device.type)
         or hasattr(self.lora_B[name].weight, "ds_id")  # DeepSpeed ZeRO-3 gathers B only when lora_B itself runs
     ):
-        return type(self).forward(self, x, *args, **kwargs)
+        return _inputs_forward(self, x, *args, **kwargs)
     flat = x.reshape(-1, x.shape[-1])
     result = self.base_layer(flat, *args, **kwargs)  # 2-D: the in-place add below is then not on a view (whose
     down = self.lora_A[name](flat)  # backward would copy the gradient); autocast: a bf16 product of the bf16 input
@@ -57,17 +71,16 @@ def _fused_forward(self, x, *args, **kwargs):
 
 
 def apply(model, mode: str) -> int:
-    """Put every LoRA layer of ``model`` on the fast path ``mode`` (one of :data:`MODES`); how many layers."""
-    if mode not in MODES:
-        raise ValueError(f"LoRA fast path: unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+    """Put every LoRA layer of ``model`` on the fast path ``mode`` (one of :data:`MODES`); how many layers. Outside
+    autocast (generation after training, say) the layers run PEFT's forward as it is."""
+    _check(mode)
     from peft.tuners.lora.layer import Linear
     from peft.tuners.tuners_utils import BaseTunerLayer
 
     layers = [module for module in model.modules() if isinstance(module, BaseTunerLayer)]
     for module in layers:
-        module.cast_input_dtype_enabled = False
-        if mode == "fused" and type(module) is Linear:
-            module.forward = types.MethodType(_fused_forward, module)
+        fused = mode == "fused" and type(module) is Linear
+        module.forward = types.MethodType(_fused_forward if fused else _inputs_forward, module)
     return len(layers)
 
 
@@ -75,8 +88,7 @@ class LoraFastPath(TrainerCallback):
     """At the start of training under bf16/fp16 autocast, LoRA layers take the fast path ``mode``."""
 
     def __init__(self, mode: str = "inputs") -> None:
-        if mode not in MODES:
-            raise ValueError(f"LoRA fast path: unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+        _check(mode)
         self.mode = mode
         self.switched = 0
 
