@@ -138,27 +138,12 @@ def cmd_gpu(args) -> None:
     for repeat in range(args.repeats):
         for variant, options in variants.items():
             for batch_size in args.batch_sizes:
-                torch.cuda.synchronize()
-                torch.cuda.reset_peak_memory_stats()
-                answers, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens, **options)
-                name = f"{variant} b{batch_size}"
-                results.setdefault(name, answers)
-                peak = torch.cuda.max_memory_allocated() / 2**30
-                report["runs"].append({"variant": variant, "batch_size": batch_size, "repeat": repeat,
-                                       "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
-                print(f"scoring {name}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
+                answers = timed_pass(model, prompter, items, batch_size, args.max_tokens, report, variant, repeat,
+                                     **options)
+                results.setdefault(f"{variant} b{batch_size}", answers)
     first, last = args.batch_sizes[0], args.batch_sizes[-1]
     if args.profile:  # where the packed pass's GPU time goes: the floor is the matmuls of the irreducible tokens
-        from torch.profiler import ProfilerActivity, profile
-
-        from lrkit.timed_training import kernel_breakdown
-
-        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-            start = time.perf_counter()
-            score_letters(model, prompter, items, first, args.max_tokens)
-            torch.cuda.synchronize()
-            wall = time.perf_counter() - start
-        report["profile_packed"] = kernel_breakdown(prof.key_averages(), wall, 1)
+        report["profile_packed"] = profiled_pass(model, prompter, items, first, args.max_tokens)
         print(f"profile of packed b{first} (slowed by the profiler): {report['profile_packed']['gpu_ms_per_step']}")
     report["bf16_agreement"] = {
         "packed_vs_plain": agreement(results[f"packed b{first}"], results[f"plain b{first}"]),
@@ -192,12 +177,39 @@ def cmd_gpu(args) -> None:
     print(f"generation (batch 1, greedy, {args.max_new_tokens} tokens): {rate(len(gen_items), time.perf_counter() - start)}")
 
 
+def timed_pass(model, prompter, items, batch_size, max_tokens, report: dict, variant: str, repeat: int, **options):
+    """One timed scoring pass over ``items`` (score_letters ``options``), recorded in ``report["runs"]``; its answers."""
+    import torch
+
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    answers, seconds = score_letters(model, prompter, items, batch_size, max_tokens, **options)
+    peak = torch.cuda.max_memory_allocated() / 2**30
+    report["runs"].append({"variant": variant, "batch_size": batch_size, "repeat": repeat,
+                           "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
+    print(f"scoring {variant} b{batch_size}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
+    return answers
+
+
+def profiled_pass(model, prompter, items, batch_size, max_tokens) -> dict:
+    """One packed scoring pass under the torch profiler: GPU time by kind of kernel (lrkit.timed_training)."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from lrkit.timed_training import kernel_breakdown
+
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        start = time.perf_counter()
+        score_letters(model, prompter, items, batch_size, max_tokens)
+        torch.cuda.synchronize()
+        wall = time.perf_counter() - start
+    return kernel_breakdown(prof.key_averages(), wall, 1)
+
+
 def fused_kernels(model, prompter, items, args, report: dict, plain) -> None:
     """Packed scoring again with Liger's fused RMSNorm, rotary embedding and SwiGLU patched into the model (the
     kernels the training recipes use; they patch the Qwen2 module classes, so this runs after every other variant):
     timings, bf16 agreement with plain scoring, and with --profile where the time goes then."""
-    import torch
-
     try:
         from liger_kernel.transformers import apply_liger_kernel_to_qwen2
     except ImportError as exc:
@@ -209,27 +221,12 @@ def fused_kernels(model, prompter, items, args, report: dict, plain) -> None:
     answers = None
     for repeat in range(args.repeats):
         for batch_size in args.batch_sizes:
-            torch.cuda.synchronize()
-            torch.cuda.reset_peak_memory_stats()
-            got, seconds = score_letters(model, prompter, items, batch_size, args.max_tokens)
+            got = timed_pass(model, prompter, items, batch_size, args.max_tokens, report, "packed+liger", repeat)
             answers = answers or got
-            peak = torch.cuda.max_memory_allocated() / 2**30
-            report["runs"].append({"variant": "packed+liger", "batch_size": batch_size, "repeat": repeat,
-                                   "seconds": round(seconds, 3), "peak_gib": round(peak, 2)})
-            print(f"scoring packed+liger b{batch_size}: {rate(len(items), seconds)}; peak {peak:.1f} GiB")
     report["bf16_agreement"]["packed_liger_vs_plain"] = agreement(answers, plain)
     print(f"bf16 packed+liger vs plain: {compare(answers, plain)}")
     if args.profile:
-        from torch.profiler import ProfilerActivity, profile
-
-        from lrkit.timed_training import kernel_breakdown
-
-        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-            start = time.perf_counter()
-            score_letters(model, prompter, items, args.batch_sizes[0], args.max_tokens)
-            torch.cuda.synchronize()
-            wall = time.perf_counter() - start
-        report["profile_packed_liger"] = kernel_breakdown(prof.key_averages(), wall, 1)
+        report["profile_packed_liger"] = profiled_pass(model, prompter, items, args.batch_sizes[0], args.max_tokens)
         print(f"profile of packed+liger: {report['profile_packed_liger']['gpu_ms_per_step']}")
 
 

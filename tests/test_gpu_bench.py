@@ -194,25 +194,32 @@ def test_kernel_breakdown_sums_gpu_time_by_kind_of_kernel():
     assert abs(sum(out["share"].values()) - 1) < 0.01 and out["top"][0]["kind"] == "other"
 
 
-def _lora_step(mode, autocast: bool = True):
-    """One forward and backward of a tiny Llama with float32 LoRA on bf16 weights (as LLaMA-Factory trains), the
-    LoRA layers on lrkit.lora_fastpath's ``mode`` (None: PEFT as it is): loss, LoRA gradients, layers switched, and
-    the profiler's op counts."""
+def _tiny_lora_model():
+    """A tiny Llama in bf16 with float32 LoRA on every linear layer (as LLaMA-Factory trains), seeded."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from lrkit.lora_fastpath import LoraFastPath
-
     config = LlamaConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2)
-    ids = torch.randint(0, 256, (2, 24), generator=torch.Generator().manual_seed(1))
     torch.manual_seed(0)
     model = get_peft_model(LlamaForCausalLM(config).to(torch.bfloat16),
                            LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False))
     for p in model.parameters():
         if p.requires_grad:
             p.data = p.data.float()  # LLaMA-Factory keeps the trainable weights in float32 for the optimizer
+    return model
+
+
+def _lora_step(mode, autocast: bool = True):
+    """One forward and backward of the tiny LoRA model, its LoRA layers on lrkit.lora_fastpath's ``mode`` (None: PEFT
+    as it is): loss, LoRA gradients, layers switched, and the profiler's op counts."""
+    import torch
+
+    from lrkit.lora_fastpath import LoraFastPath
+
+    ids = torch.randint(0, 256, (2, 24), generator=torch.Generator().manual_seed(1))
+    model = _tiny_lora_model()
     callback = LoraFastPath(mode or "inputs")
     if mode:
         callback.on_train_begin(type("Args", (), {"bf16": autocast, "fp16": False})(), None, None, model=model)
@@ -271,22 +278,13 @@ def test_lora_layers_on_the_fast_path_still_cast_outside_autocast(mode):
     """After training (the fast path on), a forward without autocast (generation, say) on a bf16 model with float32
     adapters runs PEFT's own path, cast included: the same logits as a model never switched."""
     import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import LlamaConfig, LlamaForCausalLM
 
     from lrkit.lora_fastpath import apply
 
-    config = LlamaConfig(vocab_size=256, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2)
     ids = torch.randint(0, 256, (2, 12), generator=torch.Generator().manual_seed(2))
     logits = []
     for switched in (False, True):
-        torch.manual_seed(0)
-        model = get_peft_model(LlamaForCausalLM(config).to(torch.bfloat16),
-                               LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", init_lora_weights=False))
-        for p in model.parameters():
-            if p.requires_grad:
-                p.data = p.data.float()
+        model = _tiny_lora_model()
         if switched:
             assert apply(model, mode) == 14
             with torch.autocast("cpu", dtype=torch.bfloat16):  # a training step first: the switch is off then

@@ -106,8 +106,7 @@ for cell in $CELLS; do
     lora_real_sdpa)     # issue 14: lora_real with SDPA in place of eager attention, cuDNN's SDPA backend off in every
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
-                        LRKIT_CUDNN_SDPA=0 PYTHONPATH=$PWD/scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH} \
-                          cv $cell --recipe "$RECIPE" --parallel $P --train-args "flash_attn=sdpa $FOLD_ARGS" ;;
+                        LRKIT_CUDNN_SDPA=0 cv $cell --recipe "$RECIPE" --parallel $P --train-args "flash_attn=sdpa $FOLD_ARGS" ;;
     full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
                           --train-args "per_device_train_batch_size=4" ;;
     gen4k_only)         cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k.jsonl" \
