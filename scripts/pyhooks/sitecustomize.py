@@ -40,7 +40,10 @@ if _FASTPATH:
     def _add_callback(trainer_module) -> None:
         from lrkit.lora_fastpath import LoraFastPath
 
-        callback = LoraFastPath(_FASTPATH)  # an unknown mode fails here, naming the modes
+        try:
+            callback = LoraFastPath(_FASTPATH)
+        except ValueError as exc:  # an unknown mode: one line naming the variable and the modes, no traceback
+            raise SystemExit(f"sitecustomize: LRKIT_LORA_FASTPATH: {exc}") from None
         trainer_class = trainer_module.Trainer
         original_init = trainer_class.__init__
 
