@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# On the GPU machine, call 1 of a device session (benchmarks/crossval/README.md): set up (device_setup.sh), read the
+# card's memory, and start the ladder in the background (setsid: it outlives the call) with the cells for that card:
+# CELLS_BIG on a card of more than 100 GB (an H200), CELLS_SMALL otherwise (an H100 80GB), PARALLEL P_BIG / P_SMALL
+# (defaults below). Cells such as model_ready wait for the model's chunks, which the next calls bring. Every other
+# variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, PERMUTE_EVAL, ...) goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
+set -euo pipefail
+bash benchmarks/crossval/device_setup.sh
+mkdir -p /tmp/ladder /tmp/vllm_chunks
+source /tmp/env.sh
+cd /tmp/repo
+memory=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
+if (( memory > 100000 )); then
+  cells=${CELLS_BIG:-gpu_train gpu_scoring model_ready vllm lora_real_seed1} parallel=${P_BIG:-4}
+else
+  cells=${CELLS_SMALL:-gpu_scoring model_ready lora_real_seed1 lora_real_fused} parallel=${P_SMALL:-2}
+fi
+echo "card memory $memory MiB: PARALLEL=$parallel CELLS='$cells'"
+export PERMUTE_EVAL=${PERMUTE_EVAL-} VLLM_USE_FLASHINFER_SAMPLER=${VLLM_USE_FLASHINFER_SAMPLER:-0}
+PARALLEL=$parallel CELLS=$cells setsid nohup bash benchmarks/crossval/ladder.sh > /tmp/ladder/log 2>&1 < /dev/null &
+sleep 15
+tail -5 /tmp/ladder/log
