@@ -103,6 +103,13 @@ for cell in $CELLS; do
     lora_real_fused)    # the LoRA fast path 'fused' (scale-and-add inside the adapter's product, rounded once) on
                         # real-only: paired with lora_real on the same card, whether it changes accuracy at all
                         LRKIT_LORA_FASTPATH=fused cv $cell --recipe "$RECIPE" --parallel $P ;;
+    lora_real_mb32)     # cheaper cells: lora_real's 32 examples a step in one micro-batch of 32 (not 8 of 4; the same
+                        # loss, normalised over the step's tokens) with Liger's fused norm, SwiGLU, rotary and linear
+                        # cross-entropy; a fold alone took ~1.45 s a step at micro-batch 4 (~10k tokens a step:
+                        # launch-bound, a guess, not profiled).
+                        # Paired with lora_real in accuracy (only rounding should differ) and in minutes per cell
+                        cv $cell --recipe "$RECIPE" --parallel "${P_MB32:-2}" \
+                          --train-args "per_device_train_batch_size=32 gradient_accumulation_steps=1 enable_liger_kernel=true" ;;
     lora_real_sdpa)     # issue 14: lora_real with SDPA in place of eager attention, cuDNN's SDPA backend off in every
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
