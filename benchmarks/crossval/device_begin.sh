@@ -2,8 +2,9 @@
 # On the GPU machine, call 1 of a device session (benchmarks/crossval/README.md): set up (device_setup.sh), read the
 # card's memory, and start the ladder in the background (setsid: it outlives the call) with the cells for that card:
 # CELLS_BIG on a card of more than 100 GB (an H200), CELLS_SMALL otherwise (an H100 80GB), PARALLEL P_BIG / P_SMALL
-# (defaults below). Cells such as model_ready wait for the model's chunks, which the next calls bring. Every other
-# variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, PERMUTE_EVAL, ...) goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
+# (defaults below). Cells such as model_ready wait for the model's chunks, which the next calls bring. Two defaults
+# differ from ladder.sh's: PERMUTE_EVAL empty (no option-order scoring) and VLLM_USE_FLASHINFER_SAMPLER=0; every other
+# variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...) goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
 set -euo pipefail
 bash benchmarks/crossval/device_setup.sh
 mkdir -p /tmp/ladder /tmp/vllm_chunks
