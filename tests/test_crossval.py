@@ -155,3 +155,21 @@ def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=60).stdout
     assert "=== model_ready: FAILED, no " in out and "=== ladder finished" in out
+
+
+def test_device_begin_answers_help_and_refuses_a_machine_without_a_gpu():
+    """device_begin.sh (call 1 of a device session): --help prints its header; an argument or a machine without
+    nvidia-smi is one error line, before any set-up is done."""
+    script = ["bash", "benchmarks/crossval/device_begin.sh"]
+    helped = subprocess.run([*script, "--help"], cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert helped.returncode == 0 and "CELLS_BIG" in helped.stdout and "set -euo" not in helped.stdout
+    bad = subprocess.run([*script, "lora_real"], cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and bad.stderr.strip().endswith("takes no arguments (got 'lora_real'): set CELLS_BIG, "
+                                                              "CELLS_SMALL, P_BIG, P_SMALL instead")
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    if subprocess.run(["bash", "-c", "command -v nvidia-smi"], env=env, capture_output=True).returncode == 0:
+        pytest.skip("nvidia-smi is on this machine")
+    nogpu = subprocess.run(script, cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
+    assert nogpu.returncode == 1 and nogpu.stderr.strip() == (
+        "error: device_begin.sh: no nvidia-smi here: run it on the GPU machine")
+    assert nogpu.stdout == ""

@@ -6,6 +6,13 @@
 # differ from ladder.sh's: PERMUTE_EVAL empty (no option-order scoring) and VLLM_USE_FLASHINFER_SAMPLER=0; every other
 # variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...) goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
 set -euo pipefail
+if (($#)); then
+  sed -n 2,7p "$0"
+  [[ $1 == -h || $1 == --help ]] && exit 0
+  echo "error: device_begin.sh takes no arguments (got '$1'): set CELLS_BIG, CELLS_SMALL, P_BIG, P_SMALL instead" >&2
+  exit 2
+fi
+command -v nvidia-smi > /dev/null || { echo "error: device_begin.sh: no nvidia-smi here: run it on the GPU machine" >&2; exit 1; }
 bash benchmarks/crossval/device_setup.sh
 mkdir -p /tmp/ladder /tmp/vllm_chunks
 source /tmp/env.sh
