@@ -153,6 +153,7 @@ def cmd_gpu(args) -> None:
     print(f"bf16 packed b{first} vs plain b{first}: {compare(results[f'packed b{first}'], results[f'plain b{first}'])}")
     print(f"bf16 plain b{first} vs plain b{last} (noise floor of bf16 itself): "
           f"{compare(results[f'plain b{first}'], results[f'plain b{last}'])}")
+    fp32_packed = None
     if args.fp32_n:
         model.float()
         subset = items[: args.fp32_n]
@@ -160,10 +161,12 @@ def cmd_gpu(args) -> None:
         plain, _ = score_letters(model, prompter, subset, 16, args.max_tokens, share_prefix=False)
         report["fp32"] = {"n": len(subset), "same_answers": agreement(shared, plain),
                           "largest_probability_difference": drift(shared, plain)}
+        fp32_packed = shared
         print(f"fp32 packed vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
     if args.liger:
-        fused_kernels(model, prompter, items, args, report, results[f"plain b{first}"])
+        fused_kernels(model, prompter, items, args, report, results[f"plain b{first}"], results[f"packed b{first}"],
+                      fp32_packed)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
     gen_items = items[: args.generate_n]
@@ -206,10 +209,12 @@ def profiled_pass(model, prompter, items, batch_size, max_tokens) -> dict:
     return kernel_breakdown(prof.key_averages(), wall, 1)
 
 
-def fused_kernels(model, prompter, items, args, report: dict, plain) -> None:
+def fused_kernels(model, prompter, items, args, report: dict, plain, packed, fp32_packed=None) -> None:
     """Packed scoring again with Liger's fused RMSNorm, rotary embedding and SwiGLU patched into the model (the
     kernels the training recipes use; they patch the Qwen2 module classes, so this runs after every other variant):
-    timings, bf16 agreement with plain scoring, and with --profile where the time goes then."""
+    timings, bf16 agreement with plain and with packed scoring, and with --profile where the time goes then. With
+    ``fp32_packed`` (the fp32 check's packed answers) the same subset is scored in fp32 with the kernels: rounding
+    alone can move bf16 answers, an error in a kernel (or in how it meets packed rows) moves fp32 ones too."""
     try:
         from liger_kernel.transformers import apply_liger_kernel_to_qwen2
     except ImportError as exc:
@@ -224,7 +229,16 @@ def fused_kernels(model, prompter, items, args, report: dict, plain) -> None:
             got = timed_pass(model, prompter, items, batch_size, args.max_tokens, report, "packed+liger", repeat)
             answers = answers or got
     report["bf16_agreement"]["packed_liger_vs_plain"] = agreement(answers, plain)
+    report["bf16_agreement"]["packed_liger_vs_packed"] = agreement(answers, packed)
     print(f"bf16 packed+liger vs plain: {compare(answers, plain)}")
+    print(f"bf16 packed+liger vs packed: {compare(answers, packed)}")
+    if fp32_packed is not None:
+        model.float()
+        fused, _ = score_letters(model, prompter, items[: len(fp32_packed)], 16, args.max_tokens)
+        report["fp32"]["liger_same_answers"] = agreement(fused, fp32_packed)
+        report["fp32"]["liger_largest_probability_difference"] = drift(fused, fp32_packed)
+        print(f"fp32 packed+liger vs packed on {len(fp32_packed)}: {compare(fused, fp32_packed)}")
+        model.bfloat16()
     if args.profile:
         report["profile_packed_liger"] = profiled_pass(model, prompter, items, args.batch_sizes[0], args.max_tokens)
         print(f"profile of packed+liger: {report['profile_packed_liger']['gpu_ms_per_step']}")

@@ -2,12 +2,13 @@
 # On the GPU machine, call 1 of a device session (benchmarks/crossval/README.md): set up (device_setup.sh), read the
 # card's memory, and start the ladder in the background (setsid: it outlives the call) with the cells for that card:
 # CELLS_BIG on a card of more than 100 GB (an H200), CELLS_SMALL otherwise (an H100 80GB), PARALLEL P_BIG / P_SMALL
-# (defaults below). Cells such as model_ready wait for the model's chunks, which the next calls bring. Two defaults
-# differ from ladder.sh's: PERMUTE_EVAL empty (no option-order scoring) and VLLM_USE_FLASHINFER_SAMPLER=0; every other
-# variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...) goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
+# (defaults below). Cells such as model_ready wait for the model's chunks, and vllm / cot_then_real need the vLLM
+# chunks in /tmp/vllm_chunks: the next calls bring both. Two defaults differ from ladder.sh's: PERMUTE_EVAL empty (no
+# option-order scoring) and VLLM_USE_FLASHINFER_SAMPLER=0; every other variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...)
+# goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
 set -euo pipefail
 if (($#)); then
-  sed -n 2,7p "$0"
+  sed -n 2,8p "$0"
   [[ $1 == -h || $1 == --help ]] && exit 0
   echo "error: device_begin.sh takes no arguments (got '$1'): set CELLS_BIG, CELLS_SMALL, P_BIG, P_SMALL instead" >&2
   exit 2
@@ -19,9 +20,9 @@ source /tmp/env.sh
 cd /tmp/repo
 memory=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
 if (( memory > 100000 )); then
-  cells=${CELLS_BIG:-gpu_train gpu_scoring model_ready vllm lora_real_seed1} parallel=${P_BIG:-4}
+  cells=${CELLS_BIG:-gpu_train gpu_scoring model_ready vllm cot_then_real wide_then_real_seed1} parallel=${P_BIG:-4}
 else
-  cells=${CELLS_SMALL:-gpu_scoring model_ready lora_real_seed1 lora_real_fused} parallel=${P_SMALL:-2}
+  cells=${CELLS_SMALL:-gpu_scoring model_ready cot_then_real wide_then_real_seed1} parallel=${P_SMALL:-2}
 fi
 echo "card memory $memory MiB: PARALLEL=$parallel CELLS='$cells'"
 export PERMUTE_EVAL=${PERMUTE_EVAL-} VLLM_USE_FLASHINFER_SAMPLER=${VLLM_USE_FLASHINFER_SAMPLER:-0}

@@ -103,13 +103,17 @@ for cell in $CELLS; do
     lora_real_fused)    # the LoRA fast path 'fused' (scale-and-add inside the adapter's product, rounded once) on
                         # real-only: paired with lora_real on the same card, whether it changes accuracy at all
                         LRKIT_LORA_FASTPATH=fused cv $cell --recipe "$RECIPE" --parallel $P ;;
-    lora_real_mb32)     # cheaper cells: lora_real's 32 examples a step in one micro-batch of 32 (not 8 of 4; the same
-                        # loss, normalised over the step's tokens) with Liger's fused norm, SwiGLU, rotary and linear
-                        # cross-entropy; a fold alone took ~1.45 s a step at micro-batch 4 (~10k tokens a step:
-                        # launch-bound, a guess, not profiled).
+    lora_real_mb*)      # cheaper cells: lora_real's 32 examples a step in micro-batches of N (the cell's name:
+                        # lora_real_mb8, _mb16, _mb32; not 8 of 4; the same loss, normalised over the step's tokens)
+                        # with Liger's fused norm, SwiGLU, rotary and linear cross-entropy; a fold alone took ~1.45 s
+                        # a step at micro-batch 4 (~10k tokens a step: launch-bound, a guess, not profiled). Memory:
+                        # eager attention, no recomputation, so activations grow with N (a guess of ~3 MB a token:
+                        # the longest group_by_length batch at N=16 ~45 GB, at N=32 ~90 GB); P_MB folds side by side.
                         # Paired with lora_real in accuracy (only rounding should differ) and in minutes per cell
-                        cv $cell --recipe "$RECIPE" --parallel "${P_MB32:-2}" \
-                          --train-args "per_device_train_batch_size=32 gradient_accumulation_steps=1 enable_liger_kernel=true" ;;
+                        mb=${cell#lora_real_mb}
+                        [[ $mb =~ ^(1|2|4|8|16|32)$ ]] || { echo "=== $cell: FAILED: micro-batch '$mb' does not divide 32"; continue; }
+                        cv $cell --recipe "$RECIPE" --parallel "${P_MB:-2}" \
+                          --train-args "per_device_train_batch_size=$mb gradient_accumulation_steps=$((32 / mb)) enable_liger_kernel=true" ;;
     lora_real_sdpa)     # issue 14: lora_real with SDPA in place of eager attention, cuDNN's SDPA backend off in every
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
@@ -139,12 +143,13 @@ for cell in $CELLS; do
                         head -n "${MIX_N:-1000}" "$D/gen4k.jsonl" > "$W/mix.jsonl" \
                           && cv $cell --recipe "$RECIPE" --parallel $P --mix "$W/mix.jsonl" --train-permutations 3 \
                             --train-args "num_train_epochs=1 $FOLD_ARGS" ;;
-    cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM: run
-                        # benchmarks/gpu/device_vllm.sh install first), as a first stage, then the real folds
-                        python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
+    cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM from
+                        # /tmp/vllm_chunks, installed here if the vllm cell has not), as a first stage, then the folds
+                        bash benchmarks/gpu/device_vllm.sh install > "$W/cot.log" 2>&1 \
+                          && python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
                           && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
                             --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --chunk 500 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
-                            > "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
+                            >> "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
                           && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/cot.jsonl" \
                             --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
                             --pretrain-out "$W/pre_cot" \
@@ -157,6 +162,15 @@ for cell in $CELLS; do
                         cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
                           && cv $cell --recipe "$RECIPE" "${fold[@]}" \
                             --pretrain "$W/wide.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide" ;;
+    wide_then_real_seed*) # the recipe's default (wide_then_real) with another training seed in both stages (the
+                        # cell's name: wide_then_real_seed1, ...): the ensemble that two runs of scripts/run_recipe.sh
+                        # make (TRAIN_ARGS / PRETRAIN_ARGS seed=N), vote.py'd with wide_then_real and compared with
+                        # the real-only vote of lora_real + lora_real_seed1, like for like
+                        seed=${cell#wide_then_real_seed}
+                        [[ $seed =~ ^[0-9]+$ ]] || { echo "=== $cell: FAILED: seed '$seed' is not a number"; continue; }
+                        cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
+                          && cv $cell --recipe "$RECIPE" --parallel $P --train-args "seed=$seed $FOLD_ARGS" \
+                            --pretrain "$W/wide.jsonl" --pretrain-args "$PRE seed=$seed" --pretrain-out "$W/pre_wide_seed$seed" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
