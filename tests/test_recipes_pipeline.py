@@ -124,6 +124,47 @@ def test_first_stage_on_generated_problems(tiny_model, tmp_path):
     assert re.search(r"train \(configs/lora_1.5b.yaml\).*(re-run|changed|because)", alone, re.S), alone[-3000:]
 
 
+def test_ensemble_of_two_seeds(tiny_model, tmp_path):
+    """run_ensemble.sh lora_1.5b trains the recipe (both stages) once per seed, each member a run_recipe.sh run of its
+    own, then scores the members' vote on the validation split and writes one submission from both adapters; a
+    re-run skips everything; too few seeds, a seed that is not a number, or a full fine-tuning recipe is one error
+    line."""
+    from lrkit.records import load_problems
+
+    tiny = ("max_steps=2 learning_rate=0.05 bf16=false per_device_train_batch_size=2 gradient_accumulation_steps=1 "
+            "plot_loss=false preprocessing_num_workers=1 dataloader_num_workers=0")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("parts:\n  - {families: v1, n: 4, seed: 0}\n", encoding="utf-8")
+    work, save, submit = tmp_path / "work", tmp_path / "save", tmp_path / "submit.jsonl"
+    common = {"WORK": str(work), "SAVE": str(save), "SUBMIT": str(submit), "DATASET_DIR": str(tmp_path / "datasets"),
+              "MODEL": str(tiny_model), "DATA": str(FIXTURES / "sample_train.jsonl"), "TRAIN_ARGS": tiny,
+              "PRETRAIN_ARGS": tiny, "PRETRAIN_GEN": f"--plan {plan}", "SEEDS": "3 4"}
+    out = run(["bash", "scripts/run_ensemble.sh", "lora_1.5b", "--scoring"], tmp_path / "run.log", timeout=1200, **common)
+    members = [save / f"seed{s}" / "sft" / "adapter_model.safetensors" for s in (3, 4)]
+    assert all(m.exists() for m in members) and members[0].read_bytes() != members[1].read_bytes()
+    # the same data and arguments but the seed: the first stages differ, so the seed reached them
+    first = [save / f"seed{s}" / "pretrain" / "adapter_model.safetensors" for s in (3, 4)]
+    assert first[0].read_bytes() != first[1].read_bytes()
+    val = load_problems(work / "seed3" / "val.jsonl")
+    n_val = sum(len(r["questions"]) for r in val)
+    metrics = json.loads((work / "val_metrics.json").read_text(encoding="utf-8"))
+    assert metrics["subquestions"] == n_val and len(metrics["voters"]) == 2
+    submission = load_problems(submit)
+    assert [r["id"] for r in submission] == [r["id"] for r in val]
+    assert all(q["answer"] in "ABCDEFG" for r in submission for q in r["questions"])
+    assert re.search(r"\[lora_1.5b_ensemble\] vote of 2: ", out) and "[lora_1.5b_seed4] " in out
+    again = run(["bash", "scripts/run_ensemble.sh", "lora_1.5b", "--scoring"], tmp_path / "rerun.log", timeout=900,
+                **common)
+    assert "ensemble's vote (letter scoring): unchanged since" in again and "submission by the ensemble: unchanged" in again
+    for seeds, message in (("3", "an ensemble needs at least two seeds"), ("3 x", "'x' is not a seed (a whole number)")):
+        bad = subprocess.run(["bash", "scripts/run_ensemble.sh", "lora_1.5b"], cwd=REPO, env=env(**(common | {"SEEDS": seeds})),
+                             capture_output=True, text=True, timeout=120)
+        assert bad.returncode == 2 and bad.stderr.strip().endswith(message) and "Traceback" not in bad.stderr
+    full = subprocess.run(["bash", "scripts/run_ensemble.sh", "full_1.5b"], cwd=REPO, env=env(**common),
+                          capture_output=True, text=True, timeout=120)
+    assert full.returncode == 2 and "its members must be LoRA adapters" in full.stderr
+
+
 def test_full_fine_tuning_path(tiny_model, tmp_path):
     """run_recipe.sh full_1.5b: the trained folder is the model (no adapter, no merge); scoring and the submission
     load it; the chat line names it."""
