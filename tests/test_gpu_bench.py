@@ -309,3 +309,15 @@ def test_liger_scoring_without_liger_is_one_clear_error():
 
     with pytest.raises(DataError, match="--liger: liger_kernel cannot be imported .*pip install liger-kernel"):
         bench_eval.fused_kernels(None, None, [], None, {}, [], [])
+
+
+def test_liger_rope_check_without_liger_is_one_clear_error():
+    """benchmarks/liger_rope_check.py where liger_kernel is missing: one error line naming what to install."""
+    import importlib.util
+
+    if importlib.util.find_spec("liger_kernel") is not None:
+        pytest.skip("liger_kernel is installed here")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "liger_rope_check.py")], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("error: liger_kernel (with triton) cannot be imported")
