@@ -4,9 +4,9 @@ Usage: TRITON_INTERPRET=1 PYTHONPATH=SITE python benchmarks/liger_rope_check.py 
 
 Packed letter scoring (benchmarks/bench_eval.py, tools/lrkit/inference.py) gives each row its own position ids
 (each problem packed into it starts again after the row's shared head), so the rotary cos/sin differ per row and
-are not monotonic. This builds such position ids,
-applies transformers' Qwen2 `apply_rotary_pos_emb` and Liger's `liger_rotary_pos_emb` to the same random q and k in
-float32, and prints the largest difference (0 when the kernel reads each row's cos/sin). Triton's interpreter
+are not monotonic. This builds such position ids, applies transformers' Qwen2 `apply_rotary_pos_emb` and Liger's
+`liger_rotary_pos_emb` to the same random q and k in float32, and prints the largest difference (0 when the kernel
+reads each row's cos/sin). Triton's interpreter
 (TRITON_INTERPRET=1) runs the kernel on the CPU; SITE holds triton and liger_kernel (not in requirements.txt:
 `pip install --no-deps --target SITE triton liger-kernel`). Liger's RMSNorm and SwiGLU kernels do not run under
 the interpreter (scalar arguments), and they work row by row, position-free, so packing cannot meet them.

@@ -137,7 +137,8 @@ def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     import time
 
     model = tmp_path / "models" / "qwen"
-    env = {**os.environ, "W": str(tmp_path / "ladder"), "MODEL": str(model), "CELLS": "model_ready no_such_cell lora_real_mb12 wide_then_real_seedx"}
+    env = {**os.environ, "W": str(tmp_path / "ladder"), "MODEL": str(model),
+           "CELLS": "model_ready no_such_cell lora_real_mb12 wide_then_real_seedx"}
     proc = subprocess.Popen(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:

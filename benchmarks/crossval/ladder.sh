@@ -154,23 +154,23 @@ for cell in $CELLS; do
                             --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
                             --pretrain-out "$W/pre_cot" \
                           || echo "=== $cell: FAILED (see $W/cot.log)" ;;
-    wide_only|wide_then_real) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000 problems of the families
-                        # added 2026-12-03 (described_functions, encodings, positions: kinds of the rule_deduction
-                        # catch-all the 4,000 lack), one generated stage, then (wide_then_real) the real folds
-                        if [[ $cell == wide_only ]]; then fold=(--no-train); else fold=(--parallel $P --train-args "$FOLD_ARGS"); fi
+    wide_only|wide_then_real|wide_then_real_seed*) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000
+                        # problems of the families added 2026-12-03 (described_functions, encodings, positions: kinds
+                        # of the rule_deduction catch-all the 4,000 lack), one generated stage, then (wide_then_real)
+                        # the real folds. wide_then_real_seedN: the same with training seed N in both stages (its own
+                        # first stage): the ensemble two runs of scripts/run_recipe.sh make (run_ensemble.sh),
+                        # vote.py'd with wide_then_real and compared with the real-only vote of lora_real +
+                        # lora_real_seed1, like for like
+                        seed=${cell#wide_then_real_seed} seeded= pre_out=$W/pre_wide
+                        if [[ $cell == wide_then_real_seed* ]]; then
+                          [[ $seed =~ ^[0-9]+$ ]] || { echo "=== $cell: FAILED: seed '$seed' is not a number"; continue; }
+                          seeded="seed=$seed" pre_out=$W/pre_wide_seed$seed
+                        fi
+                        if [[ $cell == wide_only ]]; then fold=(--no-train); else fold=(--parallel $P --train-args "${seeded:+$seeded }$FOLD_ARGS"); fi
                         # ($W/wide.jsonl is, byte for byte, tools/generate.py --plan configs/data/wide5k.yaml)
                         cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
                           && cv $cell --recipe "$RECIPE" "${fold[@]}" \
-                            --pretrain "$W/wide.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide" ;;
-    wide_then_real_seed*) # the recipe's default (wide_then_real) with another training seed in both stages (the
-                        # cell's name: wide_then_real_seed1, ...): the ensemble that two runs of scripts/run_recipe.sh
-                        # make (TRAIN_ARGS / PRETRAIN_ARGS seed=N), vote.py'd with wide_then_real and compared with
-                        # the real-only vote of lora_real + lora_real_seed1, like for like
-                        seed=${cell#wide_then_real_seed}
-                        [[ $seed =~ ^[0-9]+$ ]] || { echo "=== $cell: FAILED: seed '$seed' is not a number"; continue; }
-                        cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
-                          && cv $cell --recipe "$RECIPE" --parallel $P --train-args "seed=$seed $FOLD_ARGS" \
-                            --pretrain "$W/wide.jsonl" --pretrain-args "$PRE seed=$seed" --pretrain-out "$W/pre_wide_seed$seed" ;;
+                            --pretrain "$W/wide.jsonl" --pretrain-args "$PRE${seeded:+ $seeded}" --pretrain-out "$pre_out" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
