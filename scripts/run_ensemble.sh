@@ -16,6 +16,7 @@
 # (two different first stages); the pair this script makes (one recipe, two seeds) is the ladder cell
 # wide_then_real_seed1, not yet measured.
 set -euo pipefail
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0; }   # the header above
 cd "$(dirname "$0")/.."
 RECIPE=${1:?usage: run_ensemble.sh RECIPE [run_recipe.sh options...]}
 [[ -f configs/$RECIPE.yaml ]] || { echo "error: configs/$RECIPE.yaml: no such recipe" >&2; exit 2; }

@@ -40,6 +40,7 @@
 # Predict, merge and submission run in one process (predict_with_generate under torchrun would shard the
 # validation set; one GPU is enough for it).
 set -euo pipefail
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0; }   # the header above
 cd "$(dirname "$0")/.."
 RECIPE=${1:?usage: run_recipe.sh RECIPE [--force] [--zero-shot] [--scoring] [--parity]}
 [[ -f configs/$RECIPE.yaml ]] || { echo "error: configs/$RECIPE.yaml: no such recipe" >&2; exit 2; }

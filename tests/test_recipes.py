@@ -162,3 +162,13 @@ def test_committed_dataset_info_is_what_scripts_register(tmp_path):
     for name in SCRIPT_DATASETS:
         entry = register(tmp_path / "dataset_info.json", name, tmp_path / "data" / "sft" / f"{name}.json")
         assert info.get(name) == entry, f"dataset_info.json: {name} differs from what the scripts register"
+
+
+@pytest.mark.parametrize("script,word", [("run_recipe.sh", "RECIPE"), ("run_ensemble.sh", "SEEDS")])
+def test_runner_scripts_answer_help(script, word):
+    """--help prints the script's header (its usage and variables) and runs nothing."""
+    import subprocess
+
+    proc = subprocess.run(["bash", f"scripts/{script}", "--help"], cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and proc.stdout.startswith("# ") and word in proc.stdout
+    assert all(line.startswith("#") for line in proc.stdout.splitlines()) and proc.stderr == ""
