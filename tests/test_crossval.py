@@ -1,7 +1,7 @@
 """tools/crossval.py for real on a tiny random-initialised Llama: two folds trained by llamafactory-cli (side by
 side), scored by tools/evaluate.py; every sub-question scored once; a re-run reuses unchanged folds and redoes a
 fold whose arguments changed; --train-permutations adds option-shuffled copies, --permute-eval a second results file;
-pre-training runs once; --no-train scores the whole file; a --mix or --pretrain file holding a real problem is
+pre-training runs once; --no-train scores the whole file (also with a generation backend); a --mix or --pretrain file holding a real problem is
 refused before any training."""
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ def test_pretraining_is_shared_and_no_train_scores_the_whole_file(tiny_model, tm
     assert "pre-training on" in only.stderr
     results = json.loads((tmp_path / "gen_only" / "results.json").read_text(encoding="utf-8"))
     assert len(results["folds"]) == 1 and results["folds"][0]["adapter"] == str(shared)
+    # the same model answering in free text (a chain-of-thought cell, e.g. ladder.sh's cot_only with vLLM): every
+    # sub-question counted, an unparsed one as wrong ("?"), none dropped with its problem
+    gen = crossval(*common, "--no-train", "--work", tmp_path / "gen_only_text", "--eval-args",
+                   "--backend generate --max-new-tokens 4")
+    assert "pre-training: unchanged" in gen.stderr
+    text = json.loads((tmp_path / "gen_only_text" / "results.json").read_text(encoding="utf-8"))
+    assert text["config"]["eval_args"] == ["--backend", "generate", "--max-new-tokens", "4"]
+    assert text["subquestions"] == results["subquestions"] == sum(text["letters_answered"].values())
+    assert "probs" not in text  # no letter probabilities behind generated answers
     then = crossval(*common, "--folds", 2, "--train-args", TINY, "--work", tmp_path / "gen_then_real")
     assert "pre-training: unchanged" in then.stderr  # trained once, shared by both runs
     adapter_cfg = json.loads((tmp_path / "gen_then_real" / "fold0" / "sft" / "adapter_config.json").read_text())
@@ -177,3 +186,35 @@ def test_device_begin_answers_help_and_refuses_a_machine_without_a_gpu():
     assert nogpu.returncode == 1 and nogpu.stderr.strip() == (
         "error: device_begin.sh: no nvidia-smi here: run it on the GPU machine")
     assert nogpu.stdout == ""
+
+
+def test_ladder_1k_cells_share_one_pool_and_answer_in_text(tiny_model, tmp_path):
+    """ladder.sh's generated-only rungs at 1k (issue 12) and lever 3's comparison (issue 13) on a tiny model, CPU,
+    the generate backend standing in for vLLM: one pool of problems, answers only (ans1k_only) and with the solver's
+    worked solutions (sol1k_only, also answering in free text: sol1k_only_text); the model's own chains (cot1k_only):
+    a random model gets none right, so that cell says FAILED and the ladder goes on."""
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "real.jsonl").write_text((FIXTURES / "sample_train.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    run_tool("generate", "--n", 2, "--seed", 100000, "--out", d / "heldout.jsonl", check=True)
+    w = tmp_path / "ladder"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "W": str(w), "D": str(d),
+           "MODEL": str(tiny_model), "RECIPE": "configs/demo_cpu.yaml", "PRE": TINY, "COT_PRE": TINY, "POOL_N": "3",
+           "TEXT_BACKEND": "generate", "TEXT_TOKENS": "4", "TEMPLATE": "smollm2", "PERMUTE_EVAL": "",
+           "CELLS": "ans1k_only sol1k_only cot1k_only"}
+    out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=900).stdout
+    pool = [json.loads(x) for x in (w / "pool1k.jsonl").read_text(encoding="utf-8").splitlines()]
+    solved = [json.loads(x) for x in (w / "pool1k_solutions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(pool) == 3 and [r["id"] for r in pool] == [r["id"] for r in solved]
+    assert all(q.get("solution") for r in solved for q in r["questions"]) and not any(
+        q.get("solution") for r in pool for q in r["questions"])
+    n = sum(len(json.loads(x)["questions"]) for x in (d / "real.jsonl").read_text(encoding="utf-8").splitlines())
+    for cell, backend in (("ans1k_only", None), ("sol1k_only", None), ("sol1k_only_text", "generate")):
+        results = json.loads((w / f"results_{cell}.json").read_text(encoding="utf-8"))
+        assert results["subquestions"] == n and results["config"]["pretrain"].endswith(
+            "pool1k.jsonl" if cell == "ans1k_only" else "pool1k_solutions.jsonl")
+        assert (backend in results["config"]["eval_args"]) if backend else not results["config"]["eval_args"]
+    text_cell = out[out.index("=== sol1k_only_text: start"):out.index("=== sol1k_only_text: done")]
+    assert "pre-training: unchanged, reusing" in text_cell  # the text cell scores the same trained adapter
+    assert "=== cot chains: FAILED" in out and "=== ladder finished" in out

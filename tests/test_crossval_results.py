@@ -218,3 +218,21 @@ def test_vote_by_mean_probability_uses_the_cells_confidence(tmp_path):
     proc = script("vote", cells[0], bare, "--out", out, "--data", data, "--rule", "mean_probs")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and str(bare) in proc.stderr
     assert "no letter probabilities" in proc.stderr
+
+
+def test_an_unparsed_answer_counts_wrong_and_its_problems_other_answers_count(tmp_path):
+    """A generation backend (crossval --eval-args "--backend vllm") saves answer null where it found no letter: that
+    sub-question is wrong, the rest of its problem is still scored (the whole problem was dropped before)."""
+    from lrkit.cvresults import summarize
+
+    records = [json.loads(line) for line in (FIXTURES / "sample_train.jsonl").read_text(encoding="utf-8").splitlines()]
+    answers = [{**r, "questions": [dict(q) for q in r["questions"]]} for r in records]
+    answers[0]["questions"][0]["answer"] = None  # unparsed; the problem's other sub-questions are right
+    path = tmp_path / "answers.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in answers), encoding="utf-8")
+    n = sum(len(r["questions"]) for r in records)
+    assert len(records[0]["questions"]) > 1
+    out = summarize(records, [], [path], bootstrap=50)
+    assert out["subquestions"] == n and out["accuracy"] == round((n - 1) / n, 4)
+    assert out["letters_answered"]["?"] == 1 and out["answers"][f"{records[0]['id']}#0"] is None
+    assert out["answers"][f"{records[0]['id']}#1"] == records[0]["questions"][1]["answer"]

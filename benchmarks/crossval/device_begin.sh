@@ -2,13 +2,14 @@
 # On the GPU machine, call 1 of a device session (benchmarks/crossval/README.md): set up (device_setup.sh), read the
 # card's memory, and start the ladder in the background (setsid: it outlives the call) with the cells for that card:
 # CELLS_BIG on a card of more than 100 GB (an H200), CELLS_SMALL otherwise (an H100 80GB), PARALLEL P_BIG / P_SMALL
-# (defaults below). Cells such as model_ready wait for the model's chunks, and vllm / cot_then_real need the vLLM
-# chunks in /tmp/vllm_chunks: the next calls bring both. Two defaults differ from ladder.sh's: PERMUTE_EVAL empty (no
-# option-order scoring) and VLLM_USE_FLASHINFER_SAMPLER=0; every other variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...)
-# goes to ladder.sh as it is. Follow: tail /tmp/ladder/log.
+# (defaults below). Cells such as model_ready wait for the model's chunks, and vllm / cot1k_only / the *_text cells
+# need the vLLM chunks in /tmp/vllm_chunks: the next calls bring both. Defaults that differ from ladder.sh's:
+# PERMUTE_EVAL empty (no option-order scoring), VLLM_USE_FLASHINFER_SAMPLER=0, FOLD_ARGS and PRE at smaller
+# micro-batches (below); every other variable (GPU_TRAIN_ARGS, GPU_TRAIN_S, ...) goes to ladder.sh as it is.
+# Follow: tail /tmp/ladder/log.
 set -euo pipefail
 if (($#)); then
-  sed -n 2,8p "$0"
+  sed -n 2,9p "$0"
   [[ $1 == -h || $1 == --help ]] && exit 0
   echo "error: device_begin.sh takes no arguments (got '$1'): set CELLS_BIG, CELLS_SMALL, P_BIG, P_SMALL instead" >&2
   exit 2
@@ -20,10 +21,15 @@ source /tmp/env.sh
 cd /tmp/repo
 memory=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
 if (( memory > 100000 )); then
-  cells=${CELLS_BIG:-gpu_train gpu_scoring model_ready vllm cot_then_real wide_then_real_seed1} parallel=${P_BIG:-4}
+  cells=${CELLS_BIG:-gpu_train gpu_scoring model_ready vllm wide_then_real_seed1\& cot1k_only sol1k_only ans1k_only}
+  parallel=${P_BIG:-4}
 else
-  cells=${CELLS_SMALL:-gpu_scoring model_ready cot_then_real wide_then_real_seed1} parallel=${P_SMALL:-2}
+  cells=${CELLS_SMALL:-gpu_scoring model_ready wide_then_real_seed1\& cot1k_only sol1k_only ans1k_only} parallel=${P_SMALL:-2}
 fi
+# the ladder's trainings share the card with a background cell and vLLM (VLLM_MEMORY of it): micro-batches that
+# fit beside them, the same 32 examples a step (the loss is normalised over the step's tokens)
+export FOLD_ARGS=${FOLD_ARGS-per_device_train_batch_size=2 gradient_accumulation_steps=16}
+export PRE=${PRE-num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4}
 echo "card memory $memory MiB: PARALLEL=$parallel CELLS='$cells'"
 export PERMUTE_EVAL=${PERMUTE_EVAL-} VLLM_USE_FLASHINFER_SAMPLER=${VLLM_USE_FLASHINFER_SAMPLER:-0}
 PARALLEL=$parallel CELLS=$cells setsid nohup bash benchmarks/crossval/ladder.sh > /tmp/ladder/log 2>&1 < /dev/null &

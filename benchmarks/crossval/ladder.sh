@@ -23,6 +23,9 @@ FOLD_ARGS=${FOLD_ARGS:-}                       # overrides of the folds of hard_
                                                # "per_device_train_batch_size=2 gradient_accumulation_steps=16": the
                                                # same steps, 84 GiB for five side by side (PARALLEL=5), no faster
 VLLM_SITE=${VLLM_SITE:-/tmp/vllm_site}         # where device_vllm.sh installs vLLM (elsewhere: harmless if absent)
+POOL_N=${POOL_N:-1000} POOL_SEED=${POOL_SEED:-0}   # the pool of the 1k cells (ans1k, sol1k, cot1k) and cot_then_real
+TEXT_BACKEND=${TEXT_BACKEND:-vllm} VLLM_MEMORY=${VLLM_MEMORY:-0.3}  # free-text answers and chains (generate: a CPU dry run)
+COT_PRE=${COT_PRE:-num_train_epochs=1 per_device_train_batch_size=4 gradient_accumulation_steps=8}  # reasoning stages
 PERMUTED=${PERMUTE_EVAL-1}                     # non-empty: every cell also scored with --permute-options (*_permuted.json)
 mkdir -p "$W"
 if [[ -z "${LADDER_CHILD:-}" ]]; then
@@ -33,7 +36,9 @@ cv() { # cv CELL crossval-options...
   local cell=$1; shift
   local start=$SECONDS
   echo "=== $cell: start $(date +%T)"
-  python3 tools/crossval.py --data "$D/real.jsonl" --model "$MODEL" --heldout "$D/heldout.jsonl" --work "$W/$cell" \
+  local heldout=(--heldout "$D/heldout.jsonl")
+  [[ -n ${NO_HELDOUT:-} ]] && heldout=()      # (the free-text cells: one vLLM engine start fewer)
+  python3 tools/crossval.py --data "$D/real.jsonl" --model "$MODEL" "${heldout[@]}" --work "$W/$cell" \
     --out "$W/results_$cell.json" --batch-size 32 ${PERMUTED:+--permute-eval} "$@" \
     && echo "=== $cell: done in $((SECONDS - start)) s, peak GPU memory so far $(sort -n "$W/gpu_mem.log" | tail -1) MiB" \
     || echo "=== $cell: FAILED after $((SECONDS - start)) s"
@@ -56,6 +61,28 @@ hard_pool() { # hard_pool ADAPTER: $W/hard.jsonl = the problems of an 8,000-prob
       >> "$W/hard_pool.log" 2>&1 \
     && echo "=== hard pool: $(tail -1 "$W/hard_pool.log") ($((SECONDS - start)) s)" \
     || { echo "=== hard pool: FAILED after $((SECONDS - start)) s (see $W/hard_pool.log)"; return 1; }
+}
+pool1k() { # $W/pool1k.jsonl and, the same problems with the solver's worked solutions, $W/pool1k_solutions.jsonl
+  [[ -s $W/pool1k.jsonl && -s $W/pool1k_solutions.jsonl ]] && return 0
+  python3 tools/generate.py --n "$POOL_N" --seed "$POOL_SEED" --out "$W/pool1k.jsonl" 2>/dev/null \
+    && python3 tools/generate.py --n "$POOL_N" --seed "$POOL_SEED" --solutions --out "$W/pool1k_solutions.jsonl" 2>/dev/null \
+    || { echo "=== pool1k: FAILED (tools/generate.py)"; return 1; }
+}
+vllm_install() { # vLLM from /tmp/vllm_chunks into $VLLM_SITE (idempotent); nothing to do for TEXT_BACKEND=generate
+  [[ $TEXT_BACKEND != vllm ]] || bash benchmarks/gpu/device_vllm.sh install >> "$W/vllm_install.log" 2>&1 \
+    || { echo "=== vLLM install: FAILED (see $W/vllm_install.log)"; return 1; }
+}
+cot_pool() { # $W/cot.jsonl: the base model's right chains of thought on pool1k (tools/rejection_sample.py, vLLM,
+  # COT_SAMPLES a sub-question; resumable: a re-run samples only what is missing)
+  local start=$SECONDS
+  pool1k || return 1
+  echo "=== cot chains: start $(date +%T)"
+  vllm_install \
+    && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 tools/rejection_sample.py --model "$MODEL" \
+      --template "${TEMPLATE:-qwen}" --backend "$TEXT_BACKEND" --samples "${COT_SAMPLES:-2}" --gpu-memory "$VLLM_MEMORY" \
+      --max-new-tokens "${TEXT_TOKENS:-512}" --chunk 500 --data "$W/pool1k.jsonl" --out "$W/cot.jsonl" > "$W/cot.log" 2>&1 && [[ -s $W/cot.jsonl ]] \
+    && echo "=== cot chains: $(tail -1 "$W/cot.log") ($((SECONDS - start)) s)" \
+    || { echo "=== cot chains: FAILED after $((SECONDS - start)) s (see $W/cot.log)"; return 1; }
 }
 cells=()                                       # PIDs of the background cells (`wait` must not wait for the memory log)
 for cell in $CELLS; do
@@ -143,17 +170,29 @@ for cell in $CELLS; do
                         head -n "${MIX_N:-1000}" "$D/gen4k.jsonl" > "$W/mix.jsonl" \
                           && cv $cell --recipe "$RECIPE" --parallel $P --mix "$W/mix.jsonl" --train-permutations 3 \
                             --train-args "num_train_epochs=1 $FOLD_ARGS" ;;
-    cot_then_real)      # issue 13 lever 3: the base model's own right chains on generated problems (vLLM from
-                        # /tmp/vllm_chunks, installed here if the vllm cell has not), as a first stage, then the folds
-                        bash benchmarks/gpu/device_vllm.sh install > "$W/cot.log" 2>&1 \
-                          && python3 tools/generate.py --n "${COT_N:-1000}" --seed 300000 --out "$W/cot_pool.jsonl" 2>/dev/null \
-                          && PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE python3 tools/rejection_sample.py --model "$MODEL" --template qwen --backend vllm \
-                            --samples "${COT_SAMPLES:-2}" --gpu-memory 0.4 --chunk 500 --data "$W/cot_pool.jsonl" --out "$W/cot.jsonl" \
-                            >> "$W/cot.log" 2>&1 && echo "=== cot chains: $(tail -1 "$W/cot.log")" \
-                          && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/cot.jsonl" \
-                            --pretrain-args "num_train_epochs=1 per_device_train_batch_size=8 gradient_accumulation_steps=4" \
-                            --pretrain-out "$W/pre_cot" \
-                          || echo "=== $cell: FAILED (see $W/cot.log)" ;;
+    cot_then_real)      # issue 13 lever 3: the base model's own right chains (cot_pool) as a first stage, then the folds
+                        cot_pool && cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$W/cot.jsonl" \
+                          --pretrain-args "$COT_PRE" --pretrain-out "$W/pre_cot" --train-args "$FOLD_ARGS" ;;
+    ans1k_only|sol1k_only|cot1k_only) # issue 12's generated-only rungs at 1k and issue 13 lever 3, on the SAME pool of
+                        # problems (pool1k: tools/generate.py --n POOL_N --seed POOL_SEED): answers only, the solver's
+                        # worked solutions (--solutions), or the model's own right chains (cot_pool: those problems
+                        # it got right at least once); one training each, no fold training, every real sub-question
+                        # scored by letters; the two trained on reasoning also answer in free text (vLLM, greedy,
+                        # 512 new tokens, stopped at the template's end token: cell NAME_text), as they were trained
+                        pool1k || continue
+                        case $cell in
+                          ans1k_only) data=$W/pool1k.jsonl pre=(--pretrain-args "$PRE") ;;
+                          sol1k_only) data=$W/pool1k_solutions.jsonl pre=(--pretrain-args "$COT_PRE") ;;
+                          cot1k_only) cot_pool || continue; data=$W/cot.jsonl pre=(--pretrain-args "$COT_PRE") ;;
+                        esac
+                        out=$W/pre_${cell%_only}; [[ $cell == cot1k_only ]] && out=$W/pre_cot
+                        cv $cell --recipe "$RECIPE" --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out"
+                        if [[ $cell != ans1k_only ]]; then
+                          vllm_install
+                          PERMUTED= NO_HELDOUT=1 PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE cv ${cell}_text --recipe "$RECIPE" \
+                            --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out" \
+                            --eval-args "--backend $TEXT_BACKEND --max-new-tokens ${TEXT_TOKENS:-512} --gpu-memory $VLLM_MEMORY"
+                        fi ;;
     wide_only|wide_then_real|wide_then_real_seed*) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000
                         # problems of the families added 2026-12-03 (described_functions, encodings, positions: kinds
                         # of the rule_deduction catch-all the 4,000 lack), one generated stage, then (wide_then_real)
@@ -181,6 +220,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log demo/*.json demo/logs */fold*/train.log */logs gpu_*.log gpu_train_logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log vllm_install.log demo/*.json demo/logs */fold*/train.log */logs gpu_*.log gpu_train_logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"

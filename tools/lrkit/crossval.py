@@ -300,6 +300,7 @@ def run(plan: Plan) -> dict:
         "train_permutations": plan.train_permutations, "mix": str(plan.mix) if plan.mix else None,
         "pretrain": str(plan.pretrain) if plan.pretrain else None, "pretrain_args": plan.pretrain_args,
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
+        "eval_args": plan.eval_args,  # e.g. --backend vllm: answers generated, not letter-scored
     }
     summary["seconds"] = round(time.perf_counter() - start, 1)
     if heldout is not None:  # the held-out vote comes last: what is in so far is handed on before it

@@ -45,10 +45,12 @@ def bootstrap_interval(records: list[dict], predicted: dict, n: int = 2000, seed
 
 
 def _read_answers(paths: list[Path]) -> tuple[dict, dict]:
-    """Every answer of the answer files, and the letter probabilities they carry (the scoring backend saves them)."""
+    """Every answer of the answer files, and the letter probabilities they carry (the scoring backend saves them).
+    A sub-question left unanswered (a generation backend's unparsed text: answer null) counts as wrong, and the
+    other answers of its problem still count."""
     predicted, probs = {}, {}
     for path in paths:
-        records = load_problems(path, report=lambda _: None)
+        records = load_problems(path, unlabelled=True, report=lambda _: None)
         predicted.update(answer_map(records))
         probs.update({(r["id"], i): q["probs"] for r in records for i, q in enumerate(r["questions"]) if q.get("probs")})
     return predicted, probs
