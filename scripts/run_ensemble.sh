@@ -9,12 +9,17 @@
 #   WORK    [data/work/RECIPE_ensemble]; member S: WORK/seedS (its split, metrics, logs and submission)
 #   SAVE    [the recipe's output_dir/../ensemble]; member S: SAVE/seedS (adapter, merged model)
 #   SUBMIT  the ensemble's submission [data/output/RECIPE_ensemble/submit.jsonl]
+#   PRETRAIN_GENS  one first stage per member: tools/generate.py options for each seed in turn, separated by "|"
+#           (e.g. "--plan configs/data/wide5k.yaml | --families all --n 5000 --seed 500000"): members that differ in
+#           their generated problems, not only in their seed [every member: PRETRAIN_GEN, run_recipe.sh's default]
 #   TEST, BASELINE, MODEL, DATA, TRAIN_ARGS, PRETRAIN*, DATASET_DIR ... as run_recipe.sh's, for every member
 # Why (benchmarks/crossval/README.md, 5-fold cross-validation on the 1,421 real sub-questions, Qwen2.5-Coder-1.5B):
 # two generated-then-real models averaged gave 73.7% against 68.5% for two real-only models averaged (paired +5.1,
 # 95% interval +2.9 to +7.5), and one generated-then-real model 72.1%. That pair was wide_then_real + hard_then_real
-# (two different first stages); the pair this script makes (one recipe, two seeds) is the ladder cell
-# wide_then_real_seed1, not yet measured.
+# (two different first stages). The pair this script makes (one recipe, two seeds; ladder cell wide_then_real_seed1)
+# is measured on two of the five folds so far (2026-12-07): 67.6% against 65.0% for the real-only pair there (+2.6,
+# 95% interval -0.6 to +5.7), where the pair with different first stages gives 70.2% (+5.2): members gain from
+# differing first stages more than from seeds (benchmarks/crossval/README.md).
 set -euo pipefail
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0; }   # the header above
 cd "$(dirname "$0")/.."
@@ -27,6 +32,17 @@ read -ra seeds <<< "${SEEDS:-0 1}"
 for seed in "${seeds[@]}"; do
   [[ $seed =~ ^[0-9]+$ ]] || { echo "error: SEEDS: '$seed' is not a seed (a whole number)" >&2; exit 2; }
 done
+gens=()
+if [[ -n ${PRETRAIN_GENS:-} ]]; then
+  IFS='|' read -ra gens <<< "$PRETRAIN_GENS"
+  for i in "${!gens[@]}"; do
+    read -ra words <<< "${gens[i]}"; gens[i]=${words[*]:-}       # spaces around each "|" dropped
+    [[ -n ${gens[i]} ]] || { echo "error: PRETRAIN_GENS: member $((i + 1)) has no tools/generate.py options" >&2; exit 2; }
+  done
+  (( ${#gens[@]} == ${#seeds[@]} )) || {
+    echo "error: PRETRAIN_GENS names ${#gens[@]} first stage(s) for ${#seeds[@]} seeds (SEEDS='${seeds[*]}'): one per member" >&2
+    exit 2; }
+fi
 ZERO_SHOT=
 for option in "${@:2}"; do
   case $option in
@@ -46,11 +62,12 @@ mkdir -p "$WORK" "$(dirname "$SUBMIT")"
 start=$SECONDS
 
 adapters=() adapter_dirs=() adapter_files=()
-for seed in "${seeds[@]}"; do
-  echo "[$TAG] member seed $seed: scripts/run_recipe.sh $RECIPE -> $SAVE/seed$seed"
+for i in "${!seeds[@]}"; do
+  seed=${seeds[i]} gen=${gens[i]:-${PRETRAIN_GEN:-}}
+  echo "[$TAG] member seed $seed${gens[i]:+ (first stage: generate.py ${gens[i]})}: scripts/run_recipe.sh $RECIPE -> $SAVE/seed$seed"
   TAG=${RECIPE}_seed$seed MODEL=$MODEL WORK=$WORK/seed$seed SAVE=$SAVE/seed$seed SUBMIT=$WORK/seed$seed/submit.jsonl \
     TRAIN_ARGS="${TRAIN_ARGS:+$TRAIN_ARGS }seed=$seed" PRETRAIN_ARGS="${PRETRAIN_ARGS:+$PRETRAIN_ARGS }seed=$seed" \
-    bash scripts/run_recipe.sh "$RECIPE" "${@:2}"
+    PRETRAIN_GEN=$gen bash scripts/run_recipe.sh "$RECIPE" "${@:2}"
   adapters+=(--adapter "$SAVE/seed$seed/sft")
   adapter_dirs+=("$SAVE/seed$seed/sft")
   adapter_files+=("$SAVE/seed$seed/sft/adapter_model.safetensors")

@@ -218,3 +218,48 @@ def test_ladder_1k_cells_share_one_pool_and_answer_in_text(tiny_model, tmp_path)
     text_cell = out[out.index("=== sol1k_only_text: start"):out.index("=== sol1k_only_text: done")]
     assert "pre-training: unchanged, reusing" in text_cell  # the text cell scores the same trained adapter
     assert "=== cot chains: FAILED" in out and "=== ladder finished" in out
+
+
+def test_only_folds_runs_the_rest_of_a_cut_off_cell_and_combine_joins_the_parts(tiny_model, tmp_path):
+    """--only-folds K,...: a device session ended mid-cell, the next runs only the missing folds; each part's results
+    cover its folds' problems alone, and benchmarks/crossval/combine.py joins them into the whole cell. A fold that
+    does not exist is one error line before any training."""
+    data = FIXTURES / "sample_train.jsonl"
+    common = ["--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--folds", 2,
+              "--train-args", TINY, "--bootstrap", 100]
+    crossval(*common, "--only-folds", "0", "--work", tmp_path / "run1")
+    crossval(*common, "--only-folds", "1", "--work", tmp_path / "run2")
+    parts = [json.loads((tmp_path / run / "results.json").read_text(encoding="utf-8")) for run in ("run1", "run2")]
+    assert [p["config"]["only_folds"] for p in parts] == [[0], [1]]
+    assert [[f["fold"] for f in p["folds"]] for p in parts] == [[0], [1]]
+    n_sub = sum(len(json.loads(line)["questions"]) for line in data.read_text(encoding="utf-8").splitlines())
+    assert parts[0]["subquestions"] + parts[1]["subquestions"] == n_sub and not set(parts[0]["answers"]) & set(parts[1]["answers"])
+    whole = tmp_path / "whole.json"
+    proc = subprocess.run([sys.executable, "benchmarks/crossval/combine.py", tmp_path / "run1" / "results.json",
+                           tmp_path / "run2" / "results.json", "--data", data, "--out", whole], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    joined = json.loads(whole.read_text(encoding="utf-8"))
+    assert joined["subquestions"] == n_sub and len(joined["answers"]) == n_sub
+    bad = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), *map(str, common), "--only-folds", "2",
+                          "--work", tmp_path / "bad"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert bad.returncode != 0 and bad.stderr.strip().splitlines()[-1] == "error: --only-folds 2: there are folds 0 to 1"
+    assert not (tmp_path / "bad" / "fold0").exists()
+
+
+def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
+    """ladder.sh's NAME@2,3,4 passes --only-folds 2,3,4 to that cell's crossval.py and names its results
+    results_NAME_folds234.json; the next cell runs all folds again (crossval.py stubbed: the commands are checked)."""
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
+    (stub / "python3").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"),
+           "CELLS": "wide_then_real_seed1@2,3,4 lora_real"}
+    out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=60).stdout
+    runs = [line for line in out.splitlines() if line.startswith("STUB tools/crossval.py")]
+    assert len(runs) == 2
+    assert f"--out {tmp_path}/w/results_wide_then_real_seed1_folds234.json" in runs[0]
+    assert "--only-folds 2,3,4" in runs[0] and "--train-args seed=1" in runs[0]
+    assert f"--out {tmp_path}/w/results_lora_real.json" in runs[1] and "--only-folds" not in runs[1]

@@ -127,8 +127,9 @@ def test_first_stage_on_generated_problems(tiny_model, tmp_path):
 def test_ensemble_of_two_seeds(tiny_model, tmp_path):
     """run_ensemble.sh lora_1.5b trains the recipe (both stages) once per seed, each member a run_recipe.sh run of its
     own, then scores the members' vote on the validation split and writes one submission from both adapters; a
-    re-run skips everything; too few seeds, a seed that is not a number, or a full fine-tuning recipe is one error
-    line."""
+    re-run skips everything; PRETRAIN_GENS gives a member its own first stage (the others' steps stay unchanged);
+    too few seeds, a seed that is not a number, a PRETRAIN_GENS without one entry per seed, or a full fine-tuning
+    recipe is one error line."""
     from lrkit.records import load_problems
 
     tiny = ("max_steps=2 learning_rate=0.05 bf16=false per_device_train_batch_size=2 gradient_accumulation_steps=1 "
@@ -156,8 +157,20 @@ def test_ensemble_of_two_seeds(tiny_model, tmp_path):
     again = run(["bash", "scripts/run_ensemble.sh", "lora_1.5b", "--scoring"], tmp_path / "rerun.log", timeout=900,
                 **common)
     assert "ensemble's vote (letter scoring): unchanged since" in again and "submission by the ensemble: unchanged" in again
-    for seeds, message in (("3", "an ensemble needs at least two seeds"), ("3 x", "'x' is not a seed (a whole number)")):
-        bad = subprocess.run(["bash", "scripts/run_ensemble.sh", "lora_1.5b"], cwd=REPO, env=env(**(common | {"SEEDS": seeds})),
+    # PRETRAIN_GENS: member 4 gets a first stage of other problems; member 3 keeps its own, untouched
+    gens = f"--plan {plan} | --families v1 --n 3 --seed 9"
+    other = run(["bash", "scripts/run_ensemble.sh", "lora_1.5b", "--scoring"], tmp_path / "gens.log", timeout=900,
+                **(common | {"PRETRAIN_GENS": gens}))
+    assert len(load_problems(work / "seed3" / "pretrain.jsonl")) == 4 and len(load_problems(work / "seed4" / "pretrain.jsonl")) == 3
+    assert re.search(r"\[lora_1.5b_seed3\] first stage on generated problems[^\n]*unchanged", other), other[-3000:]
+    assert not re.search(r"\[lora_1.5b_seed4\] first stage on generated problems[^\n]*unchanged", other)
+    assert "first stage: generate.py --families v1 --n 3 --seed 9)" in other
+    assert first[0].read_bytes() == (save / "seed3" / "pretrain" / "adapter_model.safetensors").read_bytes()
+    for extra, message in (({"SEEDS": "3"}, "an ensemble needs at least two seeds"),
+                           ({"SEEDS": "3 x"}, "'x' is not a seed (a whole number)"),
+                           ({"PRETRAIN_GENS": "--n 3"}, "names 1 first stage(s) for 2 seeds (SEEDS='3 4'): one per member"),
+                           ({"PRETRAIN_GENS": "--n 3 |  "}, "PRETRAIN_GENS: member 2 has no tools/generate.py options")):
+        bad = subprocess.run(["bash", "scripts/run_ensemble.sh", "lora_1.5b"], cwd=REPO, env=env(**(common | extra)),
                              capture_output=True, text=True, timeout=120)
         assert bad.returncode == 2 and bad.stderr.strip().endswith(message) and "Traceback" not in bad.stderr
     full = subprocess.run(["bash", "scripts/run_ensemble.sh", "full_1.5b"], cwd=REPO, env=env(**common),

@@ -3,7 +3,7 @@
 Usage: python tools/crossval.py --recipe configs/lora_1.5b.yaml [--data REAL.jsonl] [--folds 5] [--work DIR]
               [--model PATH] [--train-args "k=v ..."] [--pretrain GEN.jsonl [--pretrain-args "k=v ..."]]
               [--no-train] [--heldout GEN_HELDOUT.jsonl] [--parallel N] [--out RESULTS.json]
-              [--train-permutations K] [--permute-eval] [--mix GEN.jsonl]
+              [--train-permutations K] [--permute-eval] [--mix GEN.jsonl] [--only-folds 2,3,4]
 
 Every problem lands in one test fold, so every real sub-question is scored once by a model that never saw its
 problem (letter scoring, tools/evaluate.py --backend scoring). Results JSON: accuracy over all sub-questions
@@ -82,7 +82,17 @@ def main() -> int:
     parser.add_argument("--permute-eval", action="store_true",
                         help="also score with --permute-options; writes OUT_permuted.json (same format)")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the interval (default 2000)")
+    parser.add_argument("--only-folds", help="run only these folds, e.g. 2,3,4 (the rest of a run cut off earlier); the "
+                        "results cover their problems alone: benchmarks/crossval/combine.py joins the parts")
     args = parser.parse_args()
+    only_folds = None
+    if args.only_folds is not None:
+        try:
+            only_folds = [int(k) for k in args.only_folds.split(",")]
+        except ValueError:
+            parser.error(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, e.g. 2,3,4")
+        if args.no_train:
+            parser.error("--only-folds picks folds to train: not with --no-train")
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     if args.parallel < 1 or args.train_permutations < 1:
@@ -101,6 +111,7 @@ def main() -> int:
         no_train=args.no_train, heldout=Path(args.heldout) if args.heldout else None, parallel=args.parallel,
         prompt=Path(args.prompt), batch_size=args.batch_size, eval_args=shlex.split(args.eval_args),
         permute_eval=args.permute_eval, train_permutations=args.train_permutations, bootstrap=args.bootstrap, log=err,
+        only_folds=only_folds,
     )
     out = Path(args.out) if args.out else work / "results.json"
     # The results are written as soon as every fold is in, and again with the held-out vote, the last step.

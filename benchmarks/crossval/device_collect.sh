@@ -8,7 +8,7 @@ W=${W:-/tmp/ladder}
 end=$((SECONDS + ${1:-0}))
 while :; do
   (cd "$W" && tar -czf "$OUT/ladder.tmp.tar.gz" --ignore-failed-read results_*.json *.log */fold*/done.json \
-    cot.jsonl */fold*/answers.jsonl */fold*/answers_permuted.jsonl */fold*/test.jsonl */fold*/train.log */logs 2>/dev/null; mv "$OUT/ladder.tmp.tar.gz" "$OUT/ladder.tar.gz")
+    cot.jsonl */fold*/answers.jsonl */fold*/answers_permuted.jsonl */fold*/test.jsonl */fold*/train.log */fold*/evaluate*.log */logs log gpu_*_logs 2>/dev/null; mv "$OUT/ladder.tmp.tar.gz" "$OUT/ladder.tar.gz")
   [[ $SECONDS -ge $end ]] && break
   sleep 10
 done

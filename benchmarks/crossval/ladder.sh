@@ -4,7 +4,8 @@
 # it; a GPU box of your own: set MODEL and DATA). Results: $W/results_CELL.json, copied to
 # benchmarks/crossval/results/ by hand. Cells run in priority order; one failing does not stop the others. A cell
 # written NAME& runs in the background beside the next ones (it must fit in the GPU memory they leave); the cell
-# `wait` waits for those. The cell `demo` is scripts/demo.sh's GPU profile on the real problems (DATA=$D/real.jsonl).
+# `wait` waits for those; NAME@2,3,4 runs only those folds of cell NAME. The cell `demo` is scripts/demo.sh's GPU
+# profile on the real problems (DATA=$D/real.jsonl).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}
@@ -39,7 +40,8 @@ cv() { # cv CELL crossval-options...
   local heldout=(--heldout "$D/heldout.jsonl")
   [[ -n ${NO_HELDOUT:-} ]] && heldout=()      # (the free-text cells: one vLLM engine start fewer)
   python3 tools/crossval.py --data "$D/real.jsonl" --model "$MODEL" "${heldout[@]}" --work "$W/$cell" \
-    --out "$W/results_$cell.json" --batch-size 32 ${PERMUTED:+--permute-eval} "$@" \
+    --out "$W/results_$cell${ONLY_FOLDS:+_folds${ONLY_FOLDS//,/}}.json" --batch-size 32 ${PERMUTED:+--permute-eval} \
+    ${ONLY_FOLDS:+--only-folds "$ONLY_FOLDS"} "$@" \
     && echo "=== $cell: done in $((SECONDS - start)) s, peak GPU memory so far $(sort -n "$W/gpu_mem.log" | tail -1) MiB" \
     || echo "=== $cell: FAILED after $((SECONDS - start)) s"
 }
@@ -87,18 +89,25 @@ cot_pool() { # $W/cot.jsonl: the base model's right chains of thought on pool1k 
 cells=()                                       # PIDs of the background cells (`wait` must not wait for the memory log)
 for cell in $CELLS; do
   if [[ $cell == *\& ]]; then cell=${cell%\&}; LADDER_CHILD=1 CELLS="$cell" bash "$0" & cells+=($!); continue; fi
+  ONLY_FOLDS=                                  # NAME@2,3,4: only those folds (the rest of a cell a session cut off;
+  if [[ $cell == *@* ]]; then ONLY_FOLDS=${cell#*@} cell=${cell%%@*}; fi   # results_NAME_folds234.json, combine.py)
   case $cell in
     demo)               demo ;;
-    gpu_train)          # issue 14: the 7B LoRA training benchmark (random Qwen2-7B weights written here; needs .whl and
-                        # data/work/gpu_bench from benchmarks/gpu/prepare.sh), with the GPU to itself; GPU_TRAIN_ARGS
-                        # adds bench.py options, e.g. "--only ours ours_compile"
-                        echo "=== gpu_train: start $(date +%T)"
-                        python3 benchmarks/gpu/bench.py "benchmarks/gpu/${GPU_PLAN:-plan_lora_7b_h200.yaml}" --work /tmp/bench \
-                          --results "$W/results_gpu_train.json" --budget-s "${GPU_TRAIN_S:-600}" ${GPU_TRAIN_ARGS:-} \
-                          > "$W/gpu_train.log" 2>&1 \
-                          && echo "=== gpu_train: done $(date +%T)" || echo "=== gpu_train: FAILED (see $W/gpu_train.log)"
-                        mkdir -p "$W/gpu_train_logs" && cp /tmp/bench/*/runs/*.log /tmp/bench/*/runs/*.json "$W/gpu_train_logs/" 2>/dev/null
-                        rm -rf /tmp/bench/*/model ;;          # 15 GB of random weights: the disk is needed next
+    gpu_train|gpu_qlora) # issue 14: the 7B LoRA training benchmark (random Qwen2-7B weights written here; needs .whl
+                        # and data/work/gpu_bench from benchmarks/gpu/prepare.sh), with the GPU to itself; GPU_TRAIN_ARGS
+                        # adds bench.py options, e.g. "--only ours ours_compile". gpu_qlora: the QLoRA 32B peak-memory
+                        # re-check (plan_qlora_32b.yaml: 4, 8 and 16 of its 64 layers, extrapolated; GPU_QLORA_ARGS)
+                        if [[ $cell == gpu_train ]]; then
+                          plan=${GPU_PLAN:-plan_lora_7b_h200.yaml} budget=${GPU_TRAIN_S:-600} extra=${GPU_TRAIN_ARGS:-}
+                        else
+                          plan=plan_qlora_32b.yaml budget=${GPU_QLORA_S:-240} extra=${GPU_QLORA_ARGS---only qlora_L4 qlora_L8 qlora_L16}
+                        fi
+                        echo "=== $cell: start $(date +%T)"
+                        python3 benchmarks/gpu/bench.py "benchmarks/gpu/$plan" --work /tmp/bench \
+                          --results "$W/results_$cell.json" --budget-s "$budget" $extra > "$W/$cell.log" 2>&1 \
+                          && echo "=== $cell: done $(date +%T)" || echo "=== $cell: FAILED (see $W/$cell.log)"
+                        mkdir -p "$W/${cell}_logs" && cp /tmp/bench/*/runs/*.log /tmp/bench/*/runs/*.json "$W/${cell}_logs/" 2>/dev/null
+                        rm -rf /tmp/bench/*/model /tmp/bench/*/runs ;;   # 15 GB of random weights: the disk is needed next
     gpu_scoring)        # issue 14: letter scoring of 1,328 sub-questions, random Qwen2-7B, model loaded (needs
                         # .bench/qwen_items.json: benchmarks/bench_eval.py prepare), with the GPU to itself
                         echo "=== gpu_scoring: start $(date +%T)"
@@ -189,9 +198,14 @@ for cell in $CELLS; do
                         cv $cell --recipe "$RECIPE" --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out"
                         if [[ $cell != ans1k_only ]]; then
                           vllm_install
-                          PERMUTED= NO_HELDOUT=1 PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE cv ${cell}_text --recipe "$RECIPE" \
-                            --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out" \
-                            --eval-args "--backend $TEXT_BACKEND --max-new-tokens ${TEXT_TOKENS:-512} --gpu-memory $VLLM_MEMORY"
+                          for try in 1 2; do             # vLLM's start can fail beside trainings whose memory moves
+                            # while it profiles (2026-12-07: sol1k_only_text): once more, 30 s later
+                            PERMUTED= NO_HELDOUT=1 PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$VLLM_SITE cv ${cell}_text --recipe "$RECIPE" \
+                              --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out" \
+                              --eval-args "--backend $TEXT_BACKEND --max-new-tokens ${TEXT_TOKENS:-512} --gpu-memory $VLLM_MEMORY"
+                            [[ -f $W/results_${cell}_text.json ]] && break
+                            ((try == 1)) && sleep "${TEXT_RETRY_S:-30}"
+                          done
                         fi ;;
     wide_only|wide_then_real|wide_then_real_seed*) # issue 13, new kinds: the 4,000 plus $D/new1k.jsonl, 1,000
                         # problems of the families added 2026-12-03 (described_functions, encodings, positions: kinds
@@ -210,6 +224,13 @@ for cell in $CELLS; do
                         cat "$D/gen4k.jsonl" "$D/new1k.jsonl" > "$W/wide.jsonl" \
                           && cv $cell --recipe "$RECIPE" "${fold[@]}" \
                             --pretrain "$W/wide.jsonl" --pretrain-args "$PRE${seeded:+ $seeded}" --pretrain-out "$pre_out" ;;
+    other5k_then_real)  # issue 13: an ensemble member whose first stage differs from wide_then_real's in its problems,
+                        # not in its seed: 5,000 of all families from seed 500000 (clear of gen4k, new1k, the held-out,
+                        # the hard pools and pool1k), then the real folds; vote.py it with wide_then_real and compare
+                        # with the real-only vote of two (wide_then_real + wide_then_real_seed1 differ only in seed)
+                        python3 tools/generate.py --families all --n 5000 --seed 500000 --out "$W/other5k.jsonl" 2>/dev/null \
+                          && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
+                            --pretrain "$W/other5k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_other5k" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
@@ -220,6 +241,6 @@ done
 ((${#cells[@]})) && wait "${cells[@]}"
 [[ -n "${LADDER_CHILD:-}" ]] && exit 0
 kill "$mem_pid" 2>/dev/null
-(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log vllm_install.log demo/*.json demo/logs */fold*/train.log */logs gpu_*.log gpu_train_logs \
+(cd "$W" && tar -czf results.tar.gz results_*.json gpu_mem.log demo.log vllm.log hard_pool.log pool8k_metrics.json cot.log vllm_install.log demo/*.json demo/logs */fold*/train.log */logs gpu_*.log gpu_train_logs gpu_qlora_logs \
   2>/dev/null)
 echo "=== ladder finished $(date +%T)"

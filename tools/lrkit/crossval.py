@@ -63,6 +63,7 @@ class Plan:
     batch_size: int = 16
     eval_args: list[str] = field(default_factory=list)
     permute_eval: bool = False  # also score every fold with --permute-options (results["permuted"])
+    only_folds: list[int] | None = None  # run these folds alone (the rest of a cell cut off earlier: combine.py)
     train_permutations: int = 1  # train on each fold's problems + this many - 1 option-shuffled copies
     bootstrap: int = 2000
     log: object = print
@@ -268,6 +269,8 @@ def run(plan: Plan) -> dict:
         raise DataError(f"{plan.data}: no problems")
     heldout = load_problems(plan.heldout, report=plan.log) if plan.heldout else None
     mix = load_mix(plan, records)
+    if plan.only_folds is not None and (bad := [k for k in plan.only_folds if not 0 <= k < plan.folds]):
+        raise DataError(f"--only-folds {bad[0]}: there are folds 0 to {plan.folds - 1}")  # before any training
     plan.work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     init = pretrain(plan, records)
@@ -279,16 +282,22 @@ def run(plan: Plan) -> dict:
         fold_of = assign_folds(records, plan.folds, plan.seed)
         splits = [([r for r, f in zip(records, fold_of) if f != k], [r for r, f in zip(records, fold_of) if f == k])
                   for k in range(plan.folds)]
-    results: list[dict | None] = [None] * len(splits)
-    with tqdm(total=len(splits), desc="[crossval] folds", unit="fold", file=sys.stderr) as bar:
+    ks = list(range(len(splits)))
+    if plan.only_folds is not None and not plan.no_train:
+        ks = sorted(set(plan.only_folds))
+        # the problems these folds test: the results cover them alone (benchmarks/crossval/combine.py joins parts)
+        records = [r for k in ks for r in splits[k][1]]
+    results: dict[int, dict] = {}
+    with tqdm(total=len(ks), desc="[crossval] folds", unit="fold", file=sys.stderr) as bar:
         def one(k):
             results[k] = _fold(plan, k, splits[k][0], splits[k][1], init, heldout, mix)
             bar.update(1)
 
         with ThreadPoolExecutor(max_workers=max(1, plan.parallel)) as pool:
-            for future in [pool.submit(one, k) for k in range(len(splits))]:
+            for future in [pool.submit(one, k) for k in ks]:
                 future.result()
-    folders = [plan.work / f"fold{k}" for k in range(len(splits))]
+    results = [results[k] for k in ks]
+    folders = [plan.work / f"fold{k}" for k in ks]
     summary = summarize(records, results, [f / "answers.jsonl" for f in folders], plan.bootstrap)
     if plan.permute_eval:
         permuted_folds = [{**f, "accuracy": f["accuracy_permuted"], "unpermuted_accuracy": f["accuracy"]} for f in results]
@@ -302,6 +311,8 @@ def run(plan: Plan) -> dict:
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
         "eval_args": plan.eval_args,  # e.g. --backend vllm: answers generated, not letter-scored
     }
+    if plan.only_folds is not None and not plan.no_train:
+        summary["config"]["only_folds"] = ks
     summary["seconds"] = round(time.perf_counter() - start, 1)
     if heldout is not None:  # the held-out vote comes last: what is in so far is handed on before it
         if plan.on_folds:
