@@ -254,7 +254,11 @@ def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
     stub.mkdir()
     (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
     (stub / "python3").chmod(0o755)
-    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"),
+    d = tmp_path / "d"  # the cell joins its two generated parts first (data/work/device on the GPU machine)
+    d.mkdir()
+    for name in ("gen4k.jsonl", "new1k.jsonl"):
+        (d / name).write_text("", encoding="utf-8")
+    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"), "D": str(d),
            "CELLS": "wide_then_real_seed1@2,3,4 lora_real"}
     out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=60).stdout
