@@ -21,14 +21,14 @@ source /tmp/env.sh
 cd /tmp/repo
 memory=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
 if (( memory > 100000 )); then
-  cells=${CELLS_BIG:-gpu_train gpu_qlora gpu_scoring model_ready vllm wide_then_real_seed1@2,3,4\& other5k_then_real}
-  parallel=${P_BIG:-2}
+  cells=${CELLS_BIG:-gpu_train gpu_qlora gpu_scoring model_ready vllm other5k_then_real wide_then_real_seed1@2,3,4}
+  parallel=${P_BIG:-5}
 else
-  cells=${CELLS_SMALL:-gpu_scoring model_ready wide_then_real_seed1@2,3,4\& other5k_then_real} parallel=${P_SMALL:-2}
+  cells=${CELLS_SMALL:-gpu_scoring model_ready other5k_then_real wide_then_real_seed1@2,3,4} parallel=${P_SMALL:-3}
 fi
-# the ladder's trainings share the card with a background cell (and vLLM, VLLM_MEMORY of it, in the text cells):
-# micro-batches that fit two first stages side by side, then four folds (about 28 GiB and 17 GiB each), the same
-# 32 examples a step (the loss is normalised over the step's tokens)
+# micro-batches that leave room for more folds side by side (about 17 GiB a fold at 2, 28 GiB a first stage at 4;
+# a background cell NAME& or vLLM's VLLM_MEMORY share of the card in the text cells need room too), the same 32
+# examples a step (the loss is normalised over the step's tokens)
 export FOLD_ARGS=${FOLD_ARGS-per_device_train_batch_size=2 gradient_accumulation_steps=16}
 export PRE=${PRE-num_train_epochs=1 per_device_train_batch_size=4 gradient_accumulation_steps=8}
 echo "card memory $memory MiB: PARALLEL=$parallel CELLS='$cells'"
