@@ -223,7 +223,7 @@ def test_ladder_1k_cells_share_one_pool_and_answer_in_text(tiny_model, tmp_path)
 def test_only_folds_runs_the_rest_of_a_cut_off_cell_and_combine_joins_the_parts(tiny_model, tmp_path):
     """--only-folds K,...: a device session ended mid-cell, the next runs only the missing folds; each part's results
     cover its folds' problems alone, and benchmarks/crossval/combine.py joins them into the whole cell. A fold that
-    does not exist is one error line before any training."""
+    does not exist, or --only-folds with --no-train, is one error line before any training."""
     data = FIXTURES / "sample_train.jsonl"
     common = ["--recipe", "configs/demo_cpu.yaml", "--data", data, "--model", tiny_model, "--folds", 2,
               "--train-args", TINY, "--bootstrap", 100]
@@ -245,6 +245,11 @@ def test_only_folds_runs_the_rest_of_a_cut_off_cell_and_combine_joins_the_parts(
                           "--work", tmp_path / "bad"], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert bad.returncode != 0 and bad.stderr.strip().splitlines()[-1] == "error: --only-folds 2: there are folds 0 to 1"
     assert not (tmp_path / "bad" / "fold0").exists()
+    scored = subprocess.run([sys.executable, str(TOOLS / "crossval.py"), *map(str, common), "--only-folds", "0",
+                             "--no-train", "--work", tmp_path / "scored"], capture_output=True, text=True, cwd=REPO,
+                            timeout=120)
+    assert scored.returncode != 0 and scored.stderr.strip().splitlines()[-1] == (
+        "error: --only-folds picks folds to train: not with --no-train") and "Traceback" not in scored.stderr
 
 
 def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):

@@ -91,8 +91,6 @@ def main() -> int:
             only_folds = [int(k) for k in args.only_folds.split(",")]
         except ValueError:
             parser.error(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, e.g. 2,3,4")
-        if args.no_train:
-            parser.error("--only-folds picks folds to train: not with --no-train")
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     if args.parallel < 1 or args.train_permutations < 1:

@@ -190,11 +190,11 @@ for cell in $CELLS; do
                         # 512 new tokens, stopped at the template's end token: cell NAME_text), as they were trained
                         pool1k || continue
                         case $cell in
-                          ans1k_only) data=$W/pool1k.jsonl pre=(--pretrain-args "$PRE") ;;
-                          sol1k_only) data=$W/pool1k_solutions.jsonl pre=(--pretrain-args "$COT_PRE") ;;
-                          cot1k_only) cot_pool || continue; data=$W/cot.jsonl pre=(--pretrain-args "$COT_PRE") ;;
+                          ans1k_only) data=$W/pool1k.jsonl pre=(--pretrain-args "$PRE") out=$W/pre_ans1k ;;
+                          sol1k_only) data=$W/pool1k_solutions.jsonl pre=(--pretrain-args "$COT_PRE") out=$W/pre_sol1k ;;
+                          cot1k_only) cot_pool || continue
+                                      data=$W/cot.jsonl pre=(--pretrain-args "$COT_PRE") out=$W/pre_cot ;;  # cot_then_real's
                         esac
-                        out=$W/pre_${cell%_only}; [[ $cell == cot1k_only ]] && out=$W/pre_cot
                         cv $cell --recipe "$RECIPE" --no-train --pretrain "$data" "${pre[@]}" --pretrain-out "$out"
                         if [[ $cell != ans1k_only ]]; then
                           vllm_install
@@ -225,8 +225,9 @@ for cell in $CELLS; do
                           && cv $cell --recipe "$RECIPE" "${fold[@]}" \
                             --pretrain "$W/wide.jsonl" --pretrain-args "$PRE${seeded:+ $seeded}" --pretrain-out "$pre_out" ;;
     other5k_then_real)  # issue 13: an ensemble member whose first stage differs from wide_then_real's in its problems,
-                        # not in its seed: 5,000 of all families from seed 500000 (clear of gen4k, new1k, the held-out,
-                        # the hard pools and pool1k), then the real folds; vote.py it with wide_then_real and compare
+                        # not in its seed: 5,000 of all families from seed 500000 (seeds clear of gen4k's, new1k's, the
+                        # held-out's, the hard pools' and pool1k's; families with one fixed definition, e.g. procedures
+                        # and sums, repeat a problem statement of wide5k with other questions), then the real folds; vote.py it with wide_then_real and compare
                         # with the real-only vote of two (wide_then_real + wide_then_real_seed1 differ only in seed)
                         python3 tools/generate.py --families all --n 5000 --seed 500000 --out "$W/other5k.jsonl" 2>/dev/null \
                           && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \

@@ -269,8 +269,11 @@ def run(plan: Plan) -> dict:
         raise DataError(f"{plan.data}: no problems")
     heldout = load_problems(plan.heldout, report=plan.log) if plan.heldout else None
     mix = load_mix(plan, records)
-    if plan.only_folds is not None and (bad := [k for k in plan.only_folds if not 0 <= k < plan.folds]):
-        raise DataError(f"--only-folds {bad[0]}: there are folds 0 to {plan.folds - 1}")  # before any training
+    if plan.only_folds is not None:  # checked before any training
+        if plan.no_train:
+            raise DataError("--only-folds picks folds to train: not with --no-train")
+        if bad := [k for k in plan.only_folds if not 0 <= k < plan.folds]:
+            raise DataError(f"--only-folds {bad[0]}: there are folds 0 to {plan.folds - 1}")
     plan.work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     init = pretrain(plan, records)
@@ -283,7 +286,7 @@ def run(plan: Plan) -> dict:
         splits = [([r for r, f in zip(records, fold_of) if f != k], [r for r, f in zip(records, fold_of) if f == k])
                   for k in range(plan.folds)]
     ks = list(range(len(splits)))
-    if plan.only_folds is not None and not plan.no_train:
+    if plan.only_folds is not None:
         ks = sorted(set(plan.only_folds))
         # the problems these folds test: the results cover them alone (benchmarks/crossval/combine.py joins parts)
         records = [r for k in ks for r in splits[k][1]]
@@ -311,7 +314,7 @@ def run(plan: Plan) -> dict:
         "heldout": str(plan.heldout) if plan.heldout else None, "prompt": str(plan.prompt), "template": plan.template,
         "eval_args": plan.eval_args,  # e.g. --backend vllm: answers generated, not letter-scored
     }
-    if plan.only_folds is not None and not plan.no_train:
+    if plan.only_folds is not None:
         summary["config"]["only_folds"] = ks
     summary["seconds"] = round(time.perf_counter() - start, 1)
     if heldout is not None:  # the held-out vote comes last: what is in so far is handed on before it
