@@ -140,14 +140,14 @@ def test_bad_recipe_is_one_line(tmp_path):
 
 def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     """A ladder started with the set-up call (before the model's chunks came) holds its later cells in `model_ready`
-    until device_start.sh's conversion writes MODEL.ready, and gives up after MODEL_WAIT_S; an unknown cell, or a
-    micro-batch cell whose size does not divide the step's 32 examples, or a seed cell without a number, is
-    reported, not fatal."""
+    until device_start.sh's conversion writes MODEL.ready, and gives up after MODEL_WAIT_S; an unknown cell, a
+    micro-batch cell whose size does not divide the step's 32 examples, a seed cell without a number or a
+    learning-rate cell without a rate like 1e-4 is reported, not fatal."""
     import time
 
     model = tmp_path / "models" / "qwen"
     env = {**os.environ, "W": str(tmp_path / "ladder"), "MODEL": str(model),
-           "CELLS": "model_ready no_such_cell lora_real_mb12 wide_then_real_seedx"}
+           "CELLS": "model_ready no_such_cell lora_real_mb12 wide_then_real_seedx lora_real_lr0.1"}
     proc = subprocess.Popen(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
@@ -163,6 +163,7 @@ def test_ladder_waits_for_the_model_in_cell_model_ready(tmp_path):
     assert lines[0].startswith("=== model ready") and lines[1] == "unknown cell no_such_cell"
     assert lines[2] == "=== lora_real_mb12: FAILED: micro-batch '12' does not divide 32"
     assert lines[3] == "=== wide_then_real_seedx: FAILED: seed 'x' is not a number"
+    assert lines[4] == "=== lora_real_lr0.1: FAILED: learning rate '0.1' is not like 1e-4"
     assert lines[-1].startswith("=== ladder finished")
     env["MODEL_WAIT_S"], env["MODEL"] = "5", str(tmp_path / "never")  # a conversion that never ends: it gives up
     out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,

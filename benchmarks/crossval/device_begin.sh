@@ -21,10 +21,10 @@ source /tmp/env.sh
 cd /tmp/repo
 memory=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits | head -1)
 if (( memory > 100000 )); then
-  cells=${CELLS_BIG:-gpu_train gpu_qlora gpu_scoring model_ready vllm other5k_then_real wide_then_real_seed1@2,3,4}
-  parallel=${P_BIG:-5}
-else
-  cells=${CELLS_SMALL:-gpu_scoring model_ready other5k_then_real wide_then_real_seed1@2,3,4} parallel=${P_SMALL:-3}
+  cells=${CELLS_BIG:-gpu_train gpu_qlora gpu_scoring model_ready vllm other5k_then_real\& lora_real_lr1e-4}
+  parallel=${P_BIG:-3}
+else  # two cells side by side, two folds each: ~28 GiB a first stage + 2 x 17 GiB of folds, beside 2 x 17 GiB
+  cells=${CELLS_SMALL:-model_ready other5k_then_real\& lora_real_lr1e-4} parallel=${P_SMALL:-2}
 fi
 # micro-batches that leave room for more folds side by side (about 17 GiB a fold at 2, 28 GiB a first stage at 4;
 # a background cell NAME& or vLLM's VLLM_MEMORY share of the card in the text cells need room too), the same 32

@@ -131,7 +131,11 @@ for cell in $CELLS; do
     wait)               echo "=== waiting for background cells $(date +%T)"; ((${#cells[@]})) && wait "${cells[@]}"; cells=() ;;
     zero_shot)          cv $cell --recipe "$RECIPE" --no-train ;;
     lora_real)          cv $cell --recipe "$RECIPE" --parallel $P ;;
-    lora_real_lr1e-4)   cv $cell --recipe "$RECIPE" --parallel $P --train-args "learning_rate=1e-4" ;;
+    lora_real_lr*)      # issue 12's learning-rate rungs of real-only: lora_real at another rate (the cell's name:
+                        # lora_real_lr1e-4, lora_real_lr4e-4, ...), folds at FOLD_ARGS' micro-batches
+                        lr=${cell#lora_real_lr}
+                        [[ $lr =~ ^[0-9]+(\.[0-9]+)?e-[0-9]+$ ]] || { echo "=== $cell: FAILED: learning rate '$lr' is not like 1e-4"; continue; }
+                        cv $cell --recipe "$RECIPE" --parallel $P --train-args "learning_rate=$lr $FOLD_ARGS" ;;
     lora_real_seed1)    # real-only again with another training seed (same folds): with lora_real's answers, the
                         # real-only ensemble of two (vote.py --rule mean_probs) that the generated-then-real vote of
                         # two is compared with, like for like
