@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# An ensemble: one LoRA recipe trained once per seed, the members answering together. Each member is
-# scripts/run_recipe.sh RECIPE with its own WORK and SAVE and seed=S added to TRAIN_ARGS and PRETRAIN_ARGS (both
-# stages); then the validation accuracy of their vote (tools/evaluate.py --vote, scoring backend) and one submission
-# from all the adapters on the base model (tools/submit.py: the majority, ties to the higher summed letter
-# probability).
+# An ensemble: one LoRA recipe trained once per member (its seed and, by default, its own generated first stage), the
+# members answering together. Each member is scripts/run_recipe.sh RECIPE with its own WORK and SAVE and seed=S added
+# to TRAIN_ARGS and PRETRAIN_ARGS (both stages); then the validation accuracy of their vote (tools/evaluate.py
+# --vote, scoring backend) and one submission from all the adapters on the base model (tools/submit.py: the
+# majority, ties to the higher summed letter probability).
 # Usage: bash scripts/run_ensemble.sh RECIPE [run_recipe.sh options: --force --zero-shot --scoring --parity]
 #   SEEDS   the members' training seeds, at least two ["0 1"]
 #   WORK    [data/work/RECIPE_ensemble]; member S: WORK/seedS (its split, metrics, logs and submission)
 #   SAVE    [the recipe's output_dir/../ensemble]; member S: SAVE/seedS (adapter, merged model)
 #   SUBMIT  the ensemble's submission [data/output/RECIPE_ensemble/submit.jsonl]
-#   PRETRAIN_GENS  one first stage per member: tools/generate.py options for each seed in turn, separated by "|"
-#           (e.g. "--plan configs/data/wide5k.yaml | --families all --n 5000 --seed 500000"): members that differ in
-#           their generated problems, not only in their seed [every member: PRETRAIN_GEN, run_recipe.sh's default]
+#   PRETRAIN_GENS  one first stage per member: tools/generate.py options for each seed in turn, separated by "|":
+#           members that differ in their generated problems, not only in their seed [a recipe with a first stage,
+#           two members, no PRETRAIN or PRETRAIN_GEN: "--plan configs/data/wide5k.yaml | --plan
+#           configs/data/other5k.yaml"; else, or set empty: every member PRETRAIN_GEN, run_recipe.sh's default]
 #   TEST, BASELINE, MODEL, DATA, TRAIN_ARGS, PRETRAIN*, DATASET_DIR ... as run_recipe.sh's, for every member
 # Why (benchmarks/crossval/README.md, 5-fold cross-validation on the 1,421 real sub-questions, Qwen2.5-Coder-1.5B):
 # two generated-then-real models averaged gave 73.7% against 68.5% for two real-only models averaged (paired +5.1,
 # 95% interval +2.9 to +7.5), and one generated-then-real model 72.1%. That pair was wide_then_real + hard_then_real
-# (two different first stages). The pair this script makes (one recipe, two seeds; ladder cell wide_then_real_seed1)
-# is measured on two of the five folds so far (2026-12-07): 67.6% against 65.0% for the real-only pair there (+2.6,
-# 95% interval -0.6 to +5.7), where the pair with different first stages gives 70.2% (+5.2): members gain from
-# differing first stages more than from seeds (benchmarks/crossval/README.md).
+# (two different first stages). Two seeds of one recipe (ladder cell wide_then_real_seed1, folds 0-1) averaged gave
+# -0.35 over one member; the default pair here, wide5k.yaml + other5k.yaml (cells wide_then_real and
+# other5k_then_real, folds 0-3 of 5, 1,137 sub-questions), gives 73.3%: +1.1 over one member (95% interval -0.7 to
+# +2.9) and +4.7 over the real-only pair there (+2.4 to +6.9): members gain from differing first stages, not from
+# seeds (benchmarks/crossval/README.md).
 set -euo pipefail
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0; }   # the header above
 cd "$(dirname "$0")/.."
@@ -33,6 +35,10 @@ for seed in "${seeds[@]}"; do
   [[ $seed =~ ^[0-9]+$ ]] || { echo "error: SEEDS: '$seed' is not a seed (a whole number)" >&2; exit 2; }
 done
 gens=()
+if [[ -z ${PRETRAIN_GENS+set} && -z ${PRETRAIN_GEN:-} && -z ${PRETRAIN:-} && ${#seeds[@]} == 2 \
+      && -f configs/${RECIPE}_pretrain.yaml ]]; then
+  PRETRAIN_GENS="--plan configs/data/wide5k.yaml | --plan configs/data/other5k.yaml"   # the measured pair (above)
+fi
 if [[ -n ${PRETRAIN_GENS:-} ]]; then
   IFS='|' read -ra gens <<< "$PRETRAIN_GENS"
   for i in "${!gens[@]}"; do
@@ -65,7 +71,8 @@ adapters=() adapter_dirs=() adapter_files=()
 for i in "${!seeds[@]}"; do
   seed=${seeds[i]} gen=${gens[i]:-${PRETRAIN_GEN:-}}
   echo "[$TAG] member seed $seed${gens[i]:+ (first stage: generate.py ${gens[i]})}: scripts/run_recipe.sh $RECIPE -> $SAVE/seed$seed"
-  TAG=${RECIPE}_seed$seed MODEL=$MODEL WORK=$WORK/seed$seed SAVE=$SAVE/seed$seed SUBMIT=$WORK/seed$seed/submit.jsonl \
+  member=$WORK/seed$seed                         # (one assignment per name below: bash expands them in turn)
+  TAG=${RECIPE}_seed$seed MODEL=$MODEL WORK=$member SAVE=$SAVE/seed$seed SUBMIT=$member/submit.jsonl \
     TRAIN_ARGS="${TRAIN_ARGS:+$TRAIN_ARGS }seed=$seed" PRETRAIN_ARGS="${PRETRAIN_ARGS:+$PRETRAIN_ARGS }seed=$seed" \
     PRETRAIN_GEN=$gen bash scripts/run_recipe.sh "$RECIPE" "${@:2}"
   adapters+=(--adapter "$SAVE/seed$seed/sft")

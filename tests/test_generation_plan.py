@@ -15,6 +15,7 @@ from lrkit.records import DataError
 
 REPO = Path(__file__).resolve().parents[1]
 WIDE5K_SHA256 = "18c2d8bf3d147d1bfdbba77374781ffb793c18d6eb1e0f8af225db6d15bff461"
+OTHER5K_SHA256 = "0ee3eefc3ff40ca116fa40393df14beffe23e57f2ee2836aa2bdb3fede03f90b"
 
 
 def generate(*args: str) -> subprocess.CompletedProcess:
@@ -51,6 +52,17 @@ def test_the_recipe_plan_is_the_measured_first_stage(tmp_path):
     assert hashlib.sha256(out.read_bytes()).hexdigest() == WIDE5K_SHA256
     # the GPU pipeline generates its first stage from this plan
     assert "--plan configs/data/wide5k.yaml" in (REPO / "scripts/run_recipe.sh").read_text(encoding="utf-8")
+
+
+def test_the_ensemble_plan_is_the_measured_second_member(tmp_path):
+    """configs/data/other5k.yaml is cell other5k_then_real's first stage (`--families all --n 5000 --seed 500000`),
+    byte for byte, and the default ensemble's second member trains on it."""
+    parts = load_plan(REPO / "configs/data/other5k.yaml")
+    assert [(p.families, p.n, p.seed, p.difficulty, p.solutions) for p in parts] == [("all", 5000, 500000, "mix", False)]
+    out = tmp_path / "other5k.jsonl"
+    assert generate("--plan", "configs/data/other5k.yaml", "--out", str(out)).returncode == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == OTHER5K_SHA256
+    assert "--plan configs/data/other5k.yaml" in (REPO / "scripts/run_ensemble.sh").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("text, message", [

@@ -143,6 +143,7 @@ def test_ensemble_of_two_seeds(tiny_model, tmp_path):
     out = run(["bash", "scripts/run_ensemble.sh", "lora_1.5b", "--scoring"], tmp_path / "run.log", timeout=1200, **common)
     members = [save / f"seed{s}" / "sft" / "adapter_model.safetensors" for s in (3, 4)]
     assert all(m.exists() for m in members) and members[0].read_bytes() != members[1].read_bytes()
+    assert all((work / f"seed{s}" / "submit.jsonl").exists() for s in (3, 4))  # each member's own, in WORK/seedS
     # the same data and arguments but the seed: the first stages differ, so the seed reached them
     first = [save / f"seed{s}" / "pretrain" / "adapter_model.safetensors" for s in (3, 4)]
     assert first[0].read_bytes() != first[1].read_bytes()
@@ -176,6 +177,23 @@ def test_ensemble_of_two_seeds(tiny_model, tmp_path):
     full = subprocess.run(["bash", "scripts/run_ensemble.sh", "full_1.5b"], cwd=REPO, env=env(**common),
                           capture_output=True, text=True, timeout=120)
     assert full.returncode == 2 and "its members must be LoRA adapters" in full.stderr
+
+
+def test_ensemble_members_default_to_different_first_stages(tmp_path):
+    """Without PRETRAIN_GENS, PRETRAIN_GEN or PRETRAIN, the two members of run_ensemble.sh lora_1.5b train on the two
+    measured first stages (configs/data/wide5k.yaml, then other5k.yaml), not on one set with two seeds; set empty,
+    PRETRAIN_GENS gives every member run_recipe.sh's default. (A missing DATA stops member 1 before any training.)"""
+    common = {"WORK": str(tmp_path / "work"), "SAVE": str(tmp_path / "save"), "DATASET_DIR": str(tmp_path / "ds"),
+              "DATA": str(tmp_path / "missing.jsonl"), "MODEL": str(tmp_path / "no_model")}
+    for extra, first in (({}, " (first stage: generate.py --plan configs/data/wide5k.yaml): "),
+                         ({"PRETRAIN_GENS": ""}, "[lora_1.5b_ensemble] member seed 0: ")):
+        environment = {k: v for k, v in env(**(common | extra)).items() if k not in ("PRETRAIN_GEN", "PRETRAIN", "SEEDS")}
+        out = subprocess.run(["bash", "scripts/run_ensemble.sh", "lora_1.5b"], cwd=REPO, env=environment,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode != 0 and f"{tmp_path / 'missing.jsonl'}: cannot read" in out.stderr
+        assert first in out.stdout and "Traceback" not in out.stderr, out.stdout
+    script = (REPO / "scripts/run_ensemble.sh").read_text(encoding="utf-8")
+    assert 'PRETRAIN_GENS="--plan configs/data/wide5k.yaml | --plan configs/data/other5k.yaml"' in script
 
 
 def test_full_fine_tuning_path(tiny_model, tmp_path):

