@@ -273,3 +273,59 @@ def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
     assert f"--out {tmp_path}/w/results_wide_then_real_seed1_folds234.json" in runs[0]
     assert "--only-folds 2,3,4" in runs[0] and "--train-args seed=1" in runs[0]
     assert f"--out {tmp_path}/w/results_lora_real.json" in runs[1] and "--only-folds" not in runs[1]
+
+
+def test_two_runs_share_one_work_folder(tiny_model, tmp_path):
+    """A second run of the same cell started beside the first (--only-folds 1, the same --work: more trainings
+    mid-cell on a device) claims fold 1; the first run does its other fold, then takes fold 1's result from the
+    second instead of training it again, and its results cover both folds; no claim is left behind, and both
+    folds' datasets stay registered in the one dataset_info.json."""
+    data = FIXTURES / "sample_train.jsonl"
+    work = tmp_path / "cv"
+    common = [sys.executable, str(TOOLS / "crossval.py"), "--recipe", "configs/demo_cpu.yaml", "--data", data,
+              "--model", tiny_model, "--folds", 2, "--train-args", TINY, "--bootstrap", 100, "--work", work]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    first = subprocess.Popen([*map(str, common), "--parallel", "1"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    second = subprocess.Popen([*map(str, common), "--only-folds", "1", "--out", str(tmp_path / "second.json")],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out_first, out_second = first.communicate(timeout=900)[0], second.communicate(timeout=900)[0]
+    assert first.returncode == 0 and second.returncode == 0, out_first[-3000:] + out_second[-3000:]
+    assert "fold 1: training on" in out_second and "fold 0: training on" not in out_second
+    assert "fold 0: training on" in out_first and "fold 1: training on" not in out_first, out_first[-3000:]
+    assert "fold 1: done by the other run" in out_first
+    results = json.loads((work / "results.json").read_text(encoding="utf-8"))
+    n_sub = sum(len(json.loads(line)["questions"]) for line in data.read_text(encoding="utf-8").splitlines())
+    assert [f["fold"] for f in results["folds"]] == [0, 1] and results["subquestions"] == n_sub
+    second_fold = json.loads((tmp_path / "second.json").read_text(encoding="utf-8"))["folds"]
+    assert results["folds"][1]["accuracy"] == second_fold[0]["accuracy"]
+    assert not list(work.glob("fold*/claim*"))
+    assert {"cv_fold0", "cv_fold1"} <= set(json.loads((work / "dataset_info.json").read_text(encoding="utf-8")))
+
+
+def test_a_claim_of_a_gone_process_is_taken_over_and_one_with_other_arguments_is_refused(tmp_path):
+    import socket
+
+    from lrkit.crossval import _claim, _process_tag
+    from lrkit.records import DataError
+
+    folder = tmp_path / "fold0"
+    folder.mkdir()
+    claim = folder / "claim.json"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    claim.write_text(json.dumps({"pid": gone.pid, "host": socket.gethostname(), "tag": "1", "key": "k"}))
+    assert _claim(folder, "k", "fold 0") is None  # taken over
+    assert json.loads(claim.read_text())["pid"] == os.getpid()
+    live = subprocess.Popen(["sleep", "60"])
+    try:
+        held = {"pid": live.pid, "host": socket.gethostname(), "tag": _process_tag(live.pid), "key": "k"}
+        claim.write_text(json.dumps(held))
+        assert _claim(folder, "k", "fold 0") == held  # another live run holds it: not taken
+        claim.write_text(json.dumps({**held, "key": "other"}))
+        with pytest.raises(DataError, match=r"fold 0 is being run by process \d+ .* with other arguments"):
+            _claim(folder, "k", "fold 0")
+        claim.write_text(json.dumps({**held, "tag": "not its start time"}))  # its pid, reused by another process
+        assert _claim(folder, "k", "fold 0") is None
+    finally:
+        live.kill()

@@ -62,7 +62,8 @@ def main() -> int:
     parser.add_argument("--data", default=str(SHARED_DATA), help="labelled competition JSONL (default %(default)s)")
     parser.add_argument("--folds", type=int, default=5, help="folds (default 5)")
     parser.add_argument("--seed", type=int, default=42, help="fold assignment seed (default 42)")
-    parser.add_argument("--work", help="folds, logs, adapters (default data/work/crossval/RECIPE)")
+    parser.add_argument("--work", help="folds, logs, adapters (default data/work/crossval/RECIPE); runs of one "
+                        "configuration may share it: each fold is claimed while it runs, never trained twice")
     parser.add_argument("--out", help="results JSON (default WORK/results.json)")
     parser.add_argument("--model", help="base model, hub id or local path (default: the recipe's)")
     parser.add_argument("--train-args", default="", help='LLaMA-Factory overrides for every fold, e.g. "learning_rate=1e-4"')

@@ -4,8 +4,10 @@
 # it; a GPU box of your own: set MODEL and DATA). Results: $W/results_CELL.json, copied to
 # benchmarks/crossval/results/ by hand. Cells run in priority order; one failing does not stop the others. A cell
 # written NAME& runs in the background beside the next ones (it must fit in the GPU memory they leave); the cell
-# `wait` waits for those; NAME@2,3,4 runs only those folds of cell NAME. The cell `demo` is scripts/demo.sh's GPU
-# profile on the real problems (DATA=$D/real.jsonl).
+# `wait` waits for those; NAME@2,3,4 runs only those folds of cell NAME. Entries of one cell share its work folder,
+# where tools/crossval.py claims each fold: `NAME& NAME@3,4` is a cell with a second worker (no fold trained twice;
+# NAME's results take folds 3-4 from it). The cell `demo` is scripts/demo.sh's GPU profile on the real problems
+# (DATA=$D/real.jsonl).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 W=${W:-/tmp/ladder}

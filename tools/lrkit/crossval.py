@@ -15,15 +15,22 @@ whole file instead. The results (summarize, combine, compare, vote) are :mod:`lr
 
 Each fold and the pre-training keep a stamp (a hash of everything that decides their output); a re-run skips
 what is stamped and unchanged, and redoes what changed. Folds can run side by side (``parallel``): on one large
-GPU, several small-model trainings at once use it better than one.
+GPU, several small-model trainings at once use it better than one. Several runs of one configuration can also share
+a WORK folder (e.g. a second run with ``only_folds`` started beside a first to add trainings mid-cell): a fold or the
+pre-training in progress is claimed (``claim.json`` in its folder, the process and its start time), and a run that
+meets a fold another live run holds does its other folds first, then takes that fold's result when it is stamped
+(or runs it itself if the other run stopped). A claim by a process that is gone is taken over; one held by a live
+run with other arguments is an error (one configuration per WORK).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -66,6 +73,7 @@ class Plan:
     only_folds: list[int] | None = None  # run these folds alone (the rest of a cell cut off earlier: combine.py)
     train_permutations: int = 1  # train on each fold's problems + this many - 1 option-shuffled copies
     bootstrap: int = 2000
+    claim_poll: float = 10.0  # seconds between looks at a fold or pre-training another run holds
     log: object = print
     on_folds: object = None  # called with the results when every fold is in, before the held-out vote (the last step)
 
@@ -106,6 +114,89 @@ def _stamped(stamp: Path, key: str) -> dict | None:
     return done if done.get("key") == key else None
 
 
+def _process_tag(pid: int) -> str | None:
+    """A tag of the live process ``pid`` (its start time, where /proc has it, so a reused pid is not taken for the
+    process that made a claim); None if no such process."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""  # no /proc: the pid alone
+    return stat[stat.rindex(")") + 2:].split()[19]  # field 22, starttime
+
+
+def _read_claim(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _holder(path: Path, key: str, what: str) -> dict | None:
+    """The claim at ``path`` if a live process other than this one holds it (a DataError if with another key)."""
+    other = _read_claim(path)
+    if not other or other.get("pid") == os.getpid():
+        return None
+    if other.get("host") == socket.gethostname():
+        tag = _process_tag(int(other.get("pid", 0)))
+        if tag is None or tag != other.get("tag", tag):
+            return None  # that process is gone: a stale claim
+    if other.get("key") != key:
+        raise DataError(f"{path}: {what} is being run by process {other.get('pid')} on {other.get('host')} with other "
+                        f"arguments (another crossval run in the same --work): give each configuration its own --work")
+    return other
+
+
+def _claim(folder: Path, key: str, what: str) -> dict | None:
+    """Claim ``folder`` for this process (``claim.json``): None once claimed, or the claim of the live process that
+    holds it (same key; another key is a DataError). A stale claim is taken over."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "claim.json"
+    mine = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "tag": _process_tag(os.getpid()), "key": key})
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        other = _holder(path, key, what)
+        if other:
+            return other
+        tmp = folder / f"claim.{os.getpid()}.tmp"
+        tmp.write_text(mine, encoding="utf-8")
+        os.replace(tmp, path)
+        return None
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(mine)
+    return None
+
+
+def _release(folder: Path) -> None:
+    path = folder / "claim.json"
+    if (_read_claim(path) or {}).get("pid") == os.getpid():
+        path.unlink(missing_ok=True)
+
+
+def _claimed(plan: Plan, folder: Path, stamp: Path, key: str, what: str, wait: bool) -> tuple[bool, dict | None]:
+    """Hold ``folder`` for ``what`` or learn its result from the run that holds it: (True, None) once this process
+    holds it; (False, result) when another run stamped it; (False, None) when another live run holds it and
+    ``wait`` is false (the caller comes back later)."""
+    waiting = False
+    while (other := _claim(folder, key, what)) is not None:
+        if not wait:
+            return False, None
+        if not waiting:
+            plan.log(f"[crossval] {what}: being run by process {other.get('pid')} (another crossval run in this "
+                     f"--work), waiting for its result")
+            waiting = True
+        time.sleep(plan.claim_poll)
+        if done := _stamped(stamp, key):
+            return False, done
+    return True, None
+
+
 def _run(cmd: list[str], log: Path, what: str) -> float:
     """Run ``cmd`` with its output in ``log``; the seconds it took, or a DataError showing the log's tail."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +227,9 @@ def _no_eval_args(values: dict) -> list[str]:
 def _export(plan: Plan, records: list[dict], name: str, folder: Path) -> Path:
     path = folder / f"{name}.json"
     write_json(path, list(alpaca_records(records, plan.prompt)))
-    with plan._lock:  # one dataset_info.json for every fold
+    # one dataset_info.json for every fold, and for every run sharing this WORK: read, add, write under both locks
+    with plan._lock, open(plan.work / "dataset_info.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         register(plan.work / "dataset_info.json", name, path)
     return path
 
@@ -199,11 +292,18 @@ def pretrain(plan: Plan, records: list[dict]) -> str | None:
     if _stamped(stamp, key):
         plan.log(f"[crossval] pre-training: unchanged, reusing {out}")
         return str(out)
-    plan.work.mkdir(parents=True, exist_ok=True)
-    _export(plan, rows, "cv_pretrain", plan.work / "pretrain_data")
-    plan.log(f"[crossval] pre-training on {plan.pretrain} ({len(rows)} problems) -> {out}")
-    seconds = _train(plan, "cv_pretrain", out, plan.work / "logs" / "pretrain.log", None, plan.pretrain_args)
-    write_json(stamp, {"key": key, "train_s": round(seconds, 1)})
+    held, done = _claimed(plan, out, stamp, key, "the pre-training", wait=True)
+    if not held:
+        plan.log(f"[crossval] pre-training: done by the other run, reusing {out}")
+        return str(out)
+    try:
+        plan.work.mkdir(parents=True, exist_ok=True)
+        _export(plan, rows, "cv_pretrain", plan.work / "pretrain_data")
+        plan.log(f"[crossval] pre-training on {plan.pretrain} ({len(rows)} problems) -> {out}")
+        seconds = _train(plan, "cv_pretrain", out, plan.work / "logs" / "pretrain.log", None, plan.pretrain_args)
+        write_json(stamp, {"key": key, "train_s": round(seconds, 1)})
+    finally:
+        _release(out)
     return str(out)
 
 
@@ -217,7 +317,9 @@ def load_mix(plan: Plan, records: list[dict]) -> list[dict]:
 
 
 def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | None, heldout: list[dict] | None,
-          mix: list[dict] = ()) -> dict:
+          mix: list[dict] = (), wait: bool = True) -> dict | None:
+    """One fold's result: trained and scored here, or reused (stamped by an earlier run or by another run in this
+    WORK); None if another live run holds it and ``wait`` is false."""
     folder = plan.work / f"fold{k}"
     stamp = folder / "done.json"
     key = _digest("fold", k, plan.recipe, plan.model, Path(init) / "crossval_stamp.json" if init else None,
@@ -228,7 +330,19 @@ def _fold(plan: Plan, k: int, train: list[dict], test: list[dict], init: str | N
     if done:
         plan.log(f"[crossval] fold {k}: unchanged, reusing {folder}")
         return done
-    folder.mkdir(parents=True, exist_ok=True)
+    held, done = _claimed(plan, folder, stamp, key, f"fold {k}", wait)
+    if done:
+        plan.log(f"[crossval] fold {k}: done by the other run, reusing {folder}")
+    if not held:
+        return done
+    try:
+        return _train_and_score(plan, k, folder, stamp, key, train, test, init, heldout, mix)
+    finally:
+        _release(folder)
+
+
+def _train_and_score(plan: Plan, k: int, folder: Path, stamp: Path, key: str, train: list[dict], test: list[dict],
+                     init: str | None, heldout: list[dict] | None, mix: list[dict]) -> dict:
     write_jsonl(folder / "test.jsonl", test)
     result = {"key": key, "fold": k, "problems": len(test), "subquestions": sum(len(r["questions"]) for r in test)}
     trained = None
@@ -292,13 +406,17 @@ def run(plan: Plan) -> dict:
         records = [r for k in ks for r in splits[k][1]]
     results: dict[int, dict] = {}
     with tqdm(total=len(ks), desc="[crossval] folds", unit="fold", file=sys.stderr) as bar:
-        def one(k):
-            results[k] = _fold(plan, k, splits[k][0], splits[k][1], init, heldout, mix)
-            bar.update(1)
+        def one(k, wait):
+            result = _fold(plan, k, splits[k][0], splits[k][1], init, heldout, mix, wait=wait)
+            if result is not None:
+                results[k] = result
+                bar.update(1)
 
-        with ThreadPoolExecutor(max_workers=max(1, plan.parallel)) as pool:
-            for future in [pool.submit(one, k) for k in ks]:
-                future.result()
+        # first the folds no other run holds; then those (their results, or run here if that run stopped)
+        for wait in (False, True):
+            with ThreadPoolExecutor(max_workers=max(1, plan.parallel)) as pool:
+                for future in [pool.submit(one, k, wait) for k in ks if k not in results]:
+                    future.result()
     results = [results[k] for k in ks]
     folders = [plan.work / f"fold{k}" for k in ks]
     summary = summarize(records, results, [f / "answers.jsonl" for f in folders], plan.bootstrap)
