@@ -292,7 +292,7 @@ def pretrain(plan: Plan, records: list[dict]) -> str | None:
     if _stamped(stamp, key):
         plan.log(f"[crossval] pre-training: unchanged, reusing {out}")
         return str(out)
-    held, done = _claimed(plan, out, stamp, key, "the pre-training", wait=True)
+    held, _ = _claimed(plan, out, stamp, key, "the pre-training", wait=True)
     if not held:
         plan.log(f"[crossval] pre-training: done by the other run, reusing {out}")
         return str(out)
