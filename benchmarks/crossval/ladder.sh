@@ -235,9 +235,23 @@ for cell in $CELLS; do
                         # held-out's, the hard pools' and pool1k's; families with one fixed definition, e.g. procedures
                         # and sums, repeat a problem statement of wide5k with other questions), then the real folds; vote.py it with wide_then_real and compare
                         # with the real-only vote of two (wide_then_real + wide_then_real_seed1 differ only in seed)
-                        python3 tools/generate.py --families all --n 5000 --seed 500000 --out "$W/other5k.jsonl" 2>/dev/null \
+                        # (configs/data/other5k.yaml: run_ensemble.sh's second member)
+                        python3 tools/generate.py --plan configs/data/other5k.yaml --out "$W/other5k.jsonl" 2>/dev/null \
                           && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
                             --pretrain "$W/other5k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_other5k" ;;
+    wide10k_then_real)  # issue 13, one model instead of the ensemble: both members' first stages (wide5k, other5k:
+                        # 10,000 problems, ids distinct) in one, then the real folds; against the pair's 73.3%
+                        python3 tools/generate.py --plan configs/data/wide5k.yaml --out "$W/wide.jsonl" 2>/dev/null \
+                          && python3 tools/generate.py --plan configs/data/other5k.yaml --out "$W/other5k.jsonl" 2>/dev/null \
+                          && cat "$W/wide.jsonl" "$W/other5k.jsonl" > "$W/wide10k.jsonl" \
+                          && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
+                            --pretrain "$W/wide10k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide10k" ;;
+    gen16k_only)        # issue 12's size axis after ans1k_only (1k) and gen4k_only (4k): 16,000 generated problems
+                        # (tools/generate.py --families v1 --n GEN16K_N --seed 0: its first 4,000 are gen4k.jsonl byte
+                        # for byte), one stage, no real training; ~1,560 steps (H200 at 16 x 2: ~10 min)
+                        python3 tools/generate.py --families v1 --n "${GEN16K_N:-16000}" --seed 0 --out "$W/gen16k.jsonl" 2>/dev/null \
+                          && cv $cell --recipe "$RECIPE" --no-train --pretrain "$W/gen16k.jsonl" \
+                            --pretrain-args "$PRE" --pretrain-out "$W/pre_gen16k" ;;
     shaped4k_only)      cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k_shaped.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_shaped4k" ;;
     shaped4k_then_real) cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k_shaped.jsonl" \
