@@ -293,7 +293,8 @@ def test_two_runs_share_one_work_folder(tiny_model, tmp_path):
     assert first.returncode == 0 and second.returncode == 0, out_first[-3000:] + out_second[-3000:]
     assert "fold 1: training on" in out_second and "fold 0: training on" not in out_second
     assert "fold 0: training on" in out_first and "fold 1: training on" not in out_first, out_first[-3000:]
-    assert "fold 1: done by the other run" in out_first
+    # met while the second run held it (waited for) or after it was stamped: reused either way, never retrained
+    assert "fold 1: done by the other run" in out_first or "fold 1: unchanged, reusing" in out_first
     results = json.loads((work / "results.json").read_text(encoding="utf-8"))
     n_sub = sum(len(json.loads(line)["questions"]) for line in data.read_text(encoding="utf-8").splitlines())
     assert [f["fold"] for f in results["folds"]] == [0, 1] and results["subquestions"] == n_sub
@@ -329,3 +330,33 @@ def test_a_claim_of_a_gone_process_is_taken_over_and_one_with_other_arguments_is
         assert _claim(folder, "k", "fold 0") is None
     finally:
         live.kill()
+
+
+def test_a_run_waits_for_the_fold_another_run_holds_then_takes_its_result_or_the_fold(tmp_path):
+    """_claimed: a fold a live run holds is left for later (wait false); waited for, its stamped result is taken
+    when it comes; if the holder stops without one, the fold is taken over."""
+    import socket
+    import threading
+    import types
+
+    from lrkit.crossval import _claimed, _process_tag
+
+    folder, logged = tmp_path / "fold1", []
+    folder.mkdir()
+    stamp = folder / "done.json"
+    plan = types.SimpleNamespace(log=logged.append, claim_poll=0.05)
+    holder = subprocess.Popen(["sleep", "60"])
+    try:
+        (folder / "claim.json").write_text(json.dumps(
+            {"pid": holder.pid, "host": socket.gethostname(), "tag": _process_tag(holder.pid), "key": "k"}))
+        assert _claimed(plan, folder, stamp, "k", "fold 1", wait=False) == (False, None)
+        result = {"key": "k", "fold": 1, "accuracy": 0.5}
+        threading.Timer(0.3, lambda: stamp.write_text(json.dumps(result))).start()
+        assert _claimed(plan, folder, stamp, "k", "fold 1", wait=True) == (False, result)
+        assert f"fold 1: being run by process {holder.pid}" in logged[0]
+        stamp.unlink()
+        threading.Timer(0.3, holder.kill).start()  # the holder stops without a result
+        assert _claimed(plan, folder, stamp, "k", "fold 1", wait=True) == (True, None)
+        assert json.loads((folder / "claim.json").read_text())["pid"] == os.getpid()
+    finally:
+        holder.kill()

@@ -127,7 +127,8 @@ def _process_tag(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return ""  # no /proc: the pid alone
-    return stat[stat.rindex(")") + 2:].split()[19]  # field 22, starttime
+    fields = stat[stat.rindex(")") + 2:].split()  # from field 3, the state
+    return None if fields[0] in "ZX" else fields[19]  # a zombie has ended; field 22 is the start time
 
 
 def _read_claim(path: Path) -> dict | None:
@@ -188,8 +189,9 @@ def _claimed(plan: Plan, folder: Path, stamp: Path, key: str, what: str, wait: b
         if not wait:
             return False, None
         if not waiting:
-            plan.log(f"[crossval] {what}: being run by process {other.get('pid')} (another crossval run in this "
-                     f"--work), waiting for its result")
+            plan.log(f"[crossval] {what}: being run by process {other.get('pid')} on {other.get('host')} (another "
+                     f"crossval run in this --work), waiting for its result (if that run is gone from another host, "
+                     f"delete {folder / 'claim.json'})")
             waiting = True
         time.sleep(plan.claim_poll)
         if done := _stamped(stamp, key):
