@@ -276,19 +276,25 @@ def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
 
 
 def test_two_runs_share_one_work_folder(tiny_model, tmp_path):
-    """A second run of the same cell started beside the first (--only-folds 1, the same --work: more trainings
-    mid-cell on a device) claims fold 1; the first run does its other fold, then takes fold 1's result from the
-    second instead of training it again, and its results cover both folds; no claim is left behind, and both
+    """A second run of the same cell beside the first (--only-folds 1, the same --work: more trainings mid-cell on a
+    device) holds fold 1; the first run, started once it does, trains its other fold, then takes fold 1's result from
+    the second instead of training it again, and its results cover both folds; no claim is left behind, and both
     folds' datasets stay registered in the one dataset_info.json."""
     data = FIXTURES / "sample_train.jsonl"
     work = tmp_path / "cv"
     common = [sys.executable, str(TOOLS / "crossval.py"), "--recipe", "configs/demo_cpu.yaml", "--data", data,
               "--model", tiny_model, "--folds", 2, "--train-args", TINY, "--bootstrap", 100, "--work", work]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    first = subprocess.Popen([*map(str, common), "--parallel", "1"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
+    import time
+
     second = subprocess.Popen([*map(str, common), "--only-folds", "1", "--out", str(tmp_path / "second.json")],
                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120  # the second run holds fold 1 (or has done it) before the first starts
+    while not ((work / "fold1" / "claim.json").exists() or (work / "fold1" / "done.json").exists()):
+        assert second.poll() is None and time.monotonic() < deadline, second.communicate()[0][-3000:]
+        time.sleep(0.2)
+    first = subprocess.Popen([*map(str, common), "--parallel", "1"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
     out_first, out_second = first.communicate(timeout=900)[0], second.communicate(timeout=900)[0]
     assert first.returncode == 0 and second.returncode == 0, out_first[-3000:] + out_second[-3000:]
     assert "fold 1: training on" in out_second and "fold 0: training on" not in out_second
