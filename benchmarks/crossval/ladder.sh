@@ -76,6 +76,10 @@ vllm_install() { # vLLM from /tmp/vllm_chunks into $VLLM_SITE (idempotent); noth
   [[ $TEXT_BACKEND != vllm ]] || bash benchmarks/gpu/device_vllm.sh install >> "$W/vllm_install.log" 2>&1 \
     || { echo "=== vLLM install: FAILED (see $W/vllm_install.log)"; return 1; }
 }
+other5k() { # $W/other5k.jsonl: configs/data/other5k.yaml, run_ensemble.sh's second member (made once)
+  [[ -s $W/other5k.jsonl ]] || python3 tools/generate.py --plan configs/data/other5k.yaml --out "$W/other5k.jsonl" \
+    > /dev/null 2>&1 || { echo "=== other5k: FAILED (tools/generate.py)"; return 1; }
+}
 cot_pool() { # $W/cot.jsonl: the base model's right chains of thought on pool1k (tools/rejection_sample.py, vLLM,
   # COT_SAMPLES a sub-question; resumable: a re-run samples only what is missing)
   local start=$SECONDS
@@ -233,17 +237,14 @@ for cell in $CELLS; do
     other5k_then_real)  # issue 13: an ensemble member whose first stage differs from wide_then_real's in its problems,
                         # not in its seed: 5,000 of all families from seed 500000 (seeds clear of gen4k's, new1k's, the
                         # held-out's, the hard pools' and pool1k's; families with one fixed definition, e.g. procedures
-                        # and sums, repeat a problem statement of wide5k with other questions), then the real folds; vote.py it with wide_then_real and compare
-                        # with the real-only vote of two (wide_then_real + wide_then_real_seed1 differ only in seed)
-                        # (configs/data/other5k.yaml: run_ensemble.sh's second member)
-                        python3 tools/generate.py --plan configs/data/other5k.yaml --out "$W/other5k.jsonl" 2>/dev/null \
-                          && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
-                            --pretrain "$W/other5k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_other5k" ;;
-    wide10k_then_real)  # issue 13, one model instead of the ensemble: both members' first stages (wide5k, other5k:
-                        # 10,000 problems, ids distinct) in one, then the real folds; against the pair's 73.3%
-                        python3 tools/generate.py --plan configs/data/wide5k.yaml --out "$W/wide.jsonl" 2>/dev/null \
-                          && python3 tools/generate.py --plan configs/data/other5k.yaml --out "$W/other5k.jsonl" 2>/dev/null \
-                          && cat "$W/wide.jsonl" "$W/other5k.jsonl" > "$W/wide10k.jsonl" \
+                        # and sums, repeat a problem statement of wide5k with other questions), then the real folds;
+                        # vote.py it with wide_then_real and compare with the real-only vote of two
+                        other5k && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
+                          --pretrain "$W/other5k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_other5k" ;;
+    wide10k_then_real)  # issue 13, one model instead of the ensemble: both members' first stages (wide5k as the wide
+                        # cells make it, then other5k: 10,000 problems, ids distinct) in one, then the real folds;
+                        # against the pair's 73.3%
+                        other5k && cat "$D/gen4k.jsonl" "$D/new1k.jsonl" "$W/other5k.jsonl" > "$W/wide10k.jsonl" \
                           && cv $cell --recipe "$RECIPE" --parallel $P --train-args "$FOLD_ARGS" \
                             --pretrain "$W/wide10k.jsonl" --pretrain-args "$PRE" --pretrain-out "$W/pre_wide10k" ;;
     gen16k_only)        # issue 12's size axis after ans1k_only (1k) and gen4k_only (4k): 16,000 generated problems

@@ -106,12 +106,17 @@ def _digest(*parts) -> str:
     return h.hexdigest()[:16]
 
 
-def _stamped(stamp: Path, key: str) -> dict | None:
+def _read_json(path: Path) -> dict | None:
+    """A stamp or claim, or None if there is none (or only part of one)."""
     try:
-        done = json.loads(stamp.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return done if done.get("key") == key else None
+
+
+def _stamped(stamp: Path, key: str) -> dict | None:
+    done = _read_json(stamp)
+    return done if done and done.get("key") == key else None
 
 
 def _process_tag(pid: int) -> str | None:
@@ -131,16 +136,9 @@ def _process_tag(pid: int) -> str | None:
     return None if fields[0] in "ZX" else fields[19]  # a zombie has ended; field 22 is the start time
 
 
-def _read_claim(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _holder(path: Path, key: str, what: str) -> dict | None:
     """The claim at ``path`` if a live process other than this one holds it (a DataError if with another key)."""
-    other = _read_claim(path)
+    other = _read_json(path)
     if not other or other.get("pid") == os.getpid():
         return None
     if other.get("host") == socket.gethostname():
@@ -158,25 +156,23 @@ def _claim(folder: Path, key: str, what: str) -> dict | None:
     holds it (same key; another key is a DataError). A stale claim is taken over."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "claim.json"
-    mine = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "tag": _process_tag(os.getpid()), "key": key})
+    mine = {"pid": os.getpid(), "host": socket.gethostname(), "tag": _process_tag(os.getpid()), "key": key}
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # only one run creates it
     except FileExistsError:
         other = _holder(path, key, what)
         if other:
             return other
-        tmp = folder / f"claim.{os.getpid()}.tmp"
-        tmp.write_text(mine, encoding="utf-8")
-        os.replace(tmp, path)
+        write_json(path, mine)  # a stale claim, replaced whole (temp file + rename)
         return None
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(mine)
+        json.dump(mine, f)
     return None
 
 
 def _release(folder: Path) -> None:
     path = folder / "claim.json"
-    if (_read_claim(path) or {}).get("pid") == os.getpid():
+    if (_read_json(path) or {}).get("pid") == os.getpid():
         path.unlink(missing_ok=True)
 
 
