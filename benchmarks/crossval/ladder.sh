@@ -164,8 +164,11 @@ for cell in $CELLS; do
                         # training (scripts/pyhooks/sitecustomize.py: its backward gives NaN on Qwen2.5 + torch 2.11 +
                         # H200): same folds, compared in accuracy (paired with lora_real), time and memory
                         LRKIT_CUDNN_SDPA=0 cv $cell --recipe "$RECIPE" --parallel $P --train-args "flash_attn=sdpa $FOLD_ARGS" ;;
-    full_real)          cv $cell --recipe configs/full_1.5b.yaml --parallel 3 \
-                          --train-args "per_device_train_batch_size=4" ;;
+    full_real)          # every weight trained, P_FULL folds side by side (default 2, as configs/full_1.5b.yaml
+                        # plans: fp32 weights, gradients and AdamW states are ~25 GB a fold before activations; not
+                        # measured yet), at FOLD_ARGS' micro-batches when set
+                        cv $cell --recipe configs/full_1.5b.yaml --parallel "${P_FULL:-2}" \
+                          --train-args "${FOLD_ARGS:-per_device_train_batch_size=4}" ;;
     gen4k_only)         cv $cell --recipe "$RECIPE" --no-train --pretrain "$D/gen4k.jsonl" \
                           --pretrain-args "$PRE" --pretrain-out "$W/pre_gen4k" ;;
     gen4k_then_real)    cv $cell --recipe "$RECIPE" --parallel $P --pretrain "$D/gen4k.jsonl" \
