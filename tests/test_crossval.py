@@ -275,6 +275,27 @@ def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
     assert f"--out {tmp_path}/w/results_lora_real.json" in runs[1] and "--only-folds" not in runs[1]
 
 
+def test_ladder_full_real_folds_follow_p_full_and_fold_args(tmp_path):
+    """ladder.sh's full_real trains P_FULL folds side by side (default 2, as configs/full_1.5b.yaml plans) at
+    FOLD_ARGS' micro-batches when set, else at micro-batch 4 (crossval.py stubbed: the commands are checked)."""
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
+    (stub / "python3").chmod(0o755)
+    base = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"), "CELLS": "full_real"}
+    base.pop("FOLD_ARGS", None)
+    base.pop("P_FULL", None)
+    runs = []
+    for extra in ({}, {"P_FULL": "1", "FOLD_ARGS": "per_device_train_batch_size=2 gradient_accumulation_steps=16"}):
+        out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env={**base, **extra},
+                             capture_output=True, text=True, timeout=60).stdout
+        runs += [line for line in out.splitlines() if line.startswith("STUB tools/crossval.py")]
+    assert len(runs) == 2
+    assert all("--recipe configs/full_1.5b.yaml" in run for run in runs)
+    assert "--parallel 2 --train-args per_device_train_batch_size=4" in runs[0]
+    assert "--parallel 1 --train-args per_device_train_batch_size=2 gradient_accumulation_steps=16" in runs[1]
+
+
 def test_two_runs_share_one_work_folder(tiny_model, tmp_path):
     """A second run of the same cell beside the first (--only-folds 1, the same --work: more trainings mid-cell on a
     device) holds fold 1; the first run, started once it does, trains its other fold, then takes fold 1's result from
