@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
+import types
 from pathlib import Path
 
 import pytest
@@ -253,22 +257,28 @@ def test_only_folds_runs_the_rest_of_a_cut_off_cell_and_combine_joins_the_parts(
         "error: --only-folds picks folds to train: not with --no-train") and "Traceback" not in scored.stderr
 
 
+def ladder_commands(tmp_path: Path, **env: str | None) -> list[str]:
+    """ladder.sh run with python3 stubbed (it echoes its arguments; W under tmp_path; an env value None unsets that
+    variable): the tools/crossval.py command lines it issues."""
+    stub = tmp_path / "bin"
+    stub.mkdir(exist_ok=True)
+    (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
+    (stub / "python3").chmod(0o755)
+    full = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"), **env}
+    full = {name: value for name, value in full.items() if value is not None}
+    out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=full, capture_output=True,
+                         text=True, timeout=60).stdout
+    return [line for line in out.splitlines() if line.startswith("STUB tools/crossval.py")]
+
+
 def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
     """ladder.sh's NAME@2,3,4 passes --only-folds 2,3,4 to that cell's crossval.py and names its results
     results_NAME_folds234.json; the next cell runs all folds again (crossval.py stubbed: the commands are checked)."""
-    stub = tmp_path / "bin"
-    stub.mkdir()
-    (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
-    (stub / "python3").chmod(0o755)
     d = tmp_path / "d"  # the cell joins its two generated parts first (data/work/device on the GPU machine)
     d.mkdir()
     for name in ("gen4k.jsonl", "new1k.jsonl"):
         (d / name).write_text("", encoding="utf-8")
-    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"), "D": str(d),
-           "CELLS": "wide_then_real_seed1@2,3,4 lora_real"}
-    out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=60).stdout
-    runs = [line for line in out.splitlines() if line.startswith("STUB tools/crossval.py")]
+    runs = ladder_commands(tmp_path, D=str(d), CELLS="wide_then_real_seed1@2,3,4 lora_real")
     assert len(runs) == 2
     assert f"--out {tmp_path}/w/results_wide_then_real_seed1_folds234.json" in runs[0]
     assert "--only-folds 2,3,4" in runs[0] and "--train-args seed=1" in runs[0]
@@ -278,18 +288,9 @@ def test_ladder_cell_at_folds_runs_only_those_folds(tmp_path):
 def test_ladder_full_real_folds_follow_p_full_and_fold_args(tmp_path):
     """ladder.sh's full_real trains P_FULL folds side by side (default 2, as configs/full_1.5b.yaml plans) at
     FOLD_ARGS' micro-batches when set, else at micro-batch 4 (crossval.py stubbed: the commands are checked)."""
-    stub = tmp_path / "bin"
-    stub.mkdir()
-    (stub / "python3").write_text('#!/bin/sh\necho "STUB $*"\n', encoding="utf-8")
-    (stub / "python3").chmod(0o755)
-    base = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}", "W": str(tmp_path / "w"), "CELLS": "full_real"}
-    base.pop("FOLD_ARGS", None)
-    base.pop("P_FULL", None)
-    runs = []
-    for extra in ({}, {"P_FULL": "1", "FOLD_ARGS": "per_device_train_batch_size=2 gradient_accumulation_steps=16"}):
-        out = subprocess.run(["bash", "benchmarks/crossval/ladder.sh"], cwd=REPO, env={**base, **extra},
-                             capture_output=True, text=True, timeout=60).stdout
-        runs += [line for line in out.splitlines() if line.startswith("STUB tools/crossval.py")]
+    runs = ladder_commands(tmp_path, CELLS="full_real", P_FULL=None, FOLD_ARGS=None)
+    runs += ladder_commands(tmp_path, CELLS="full_real", P_FULL="1",
+                            FOLD_ARGS="per_device_train_batch_size=2 gradient_accumulation_steps=16")
     assert len(runs) == 2
     assert all("--recipe configs/full_1.5b.yaml" in run for run in runs)
     assert "--parallel 2 --train-args per_device_train_batch_size=4" in runs[0]
@@ -306,8 +307,6 @@ def test_two_runs_share_one_work_folder(tiny_model, tmp_path):
     common = [sys.executable, str(TOOLS / "crossval.py"), "--recipe", "configs/demo_cpu.yaml", "--data", data,
               "--model", tiny_model, "--folds", 2, "--train-args", TINY, "--bootstrap", 100, "--work", work]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    import time
-
     second = subprocess.Popen([*map(str, common), "--only-folds", "1", "--out", str(tmp_path / "second.json")],
                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120  # the second run holds fold 1 (or has done it) before the first starts
@@ -362,10 +361,6 @@ def test_a_claim_of_a_gone_process_is_taken_over_and_one_with_other_arguments_is
 def test_a_run_waits_for_the_fold_another_run_holds_then_takes_its_result_or_the_fold(tmp_path):
     """_claimed: a fold a live run holds is left for later (wait false); waited for, its stamped result is taken
     when it comes; if the holder stops without one, the fold is taken over."""
-    import socket
-    import threading
-    import types
-
     from lrkit.crossval import _claimed, _process_tag
 
     folder, logged = tmp_path / "fold1", []
