@@ -118,7 +118,7 @@ def test_random_model_views_load_at_their_depth(tmp_path):
     ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r, warmup: 2, steps: 5, profile: two}\n",
      "plan.yaml: runs[0]: field 'profile': expected a whole number >= 0, got 'two'"),
     ("model: {}\ntokenizer: t\nruns:\n  - {name: a, recipe: r, warmup: 2, steps: 5, lora_fastpath: fast}\n",
-     "plan.yaml: runs[0]: field 'lora_fastpath': expected one of inputs, fused, got 'fast'"),
+     "plan.yaml: runs[0]: field 'lora_fastpath': expected one of inputs, fused, function, got 'fast'"),
 ])
 def test_a_bad_plan_is_one_line_naming_the_file(tmp_path, text, message):
     plan = tmp_path / "plan.yaml"
@@ -267,13 +267,38 @@ def test_lora_fused_fastpath_adds_in_the_product_and_stays_within_bf16_rounding(
         assert not torch.equal(a, torch.zeros_like(a))
 
 
+def test_lora_function_fastpath_is_one_autograd_node_per_layer_within_bf16_rounding():
+    """'function': each adapted projection is one autograd node, forward and backward; the adapter's share of the
+    input gradient is added inside the base product's (addmm_), not by a separate AddBackward0 of two gradients."""
+    import torch
+
+    loss_peft, grads_peft, _, ops_peft = _lora_step(None)
+    loss_fused, grads_fused, _, _ = _lora_step("fused")
+    loss_fn, grads_fn, switched, ops_fn = _lora_step("function")
+    assert switched == 14 and ops_fn["LoraLinearFunctionBackward"] == 14
+    assert "LoraLinearFunctionBackward" not in ops_peft
+    # PEFT's per-layer base product, adapter products, scale and add are gone from the autograd graph
+    assert ops_peft["AddBackward0"] - ops_fn["AddBackward0"] == 14
+    assert ops_peft["MulBackward0"] - ops_fn["MulBackward0"] == 14
+    assert ops_fn.get("MmBackward0", 0) + ops_fn.get("AddmmBackward0", 0) < ops_peft.get("MmBackward0", 0) \
+        + ops_peft.get("AddmmBackward0", 0)
+    assert abs(float(loss_fn) - float(loss_fused)) < 1e-3 * abs(float(loss_fused))
+    assert abs(float(loss_fn) - float(loss_peft)) < 0.02 * abs(float(loss_peft))
+    assert grads_fn.keys() == grads_peft.keys() and len(grads_fn) == 28
+    for name in grads_peft:
+        assert grads_fn[name].dtype == torch.float32
+        a, b = grads_peft[name].flatten(), grads_fn[name].flatten()
+        assert torch.nn.functional.cosine_similarity(a, b, dim=0) > 0.99, name
+        assert torch.nn.functional.cosine_similarity(grads_fused[name].flatten(), b, dim=0) > 0.99, name
+
+
 def test_lora_fastpath_leaves_training_without_autocast_alone():
     """Without autocast (fp32 training) the cast is what makes a float32 adapter take a bf16 input: nothing switched."""
     loss_peft, _, switched, _ = _lora_step("fused", autocast=False)
     assert switched == 0 and loss_peft.isfinite()
 
 
-@pytest.mark.parametrize("mode", ["inputs", "fused"])
+@pytest.mark.parametrize("mode", ["inputs", "fused", "function"])
 def test_lora_layers_on_the_fast_path_still_cast_outside_autocast(mode):
     """After training (the fast path on), a forward without autocast (generation, say) on a bf16 model with float32
     adapters runs PEFT's own path, cast included: the same logits as a model never switched."""

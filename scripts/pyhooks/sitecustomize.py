@@ -10,10 +10,11 @@ modulo 128, for query rows whose log-sum-exp is below ln(FLT_MAX); Qwen2.5's "ma
 rows (pytorch/pytorch#196678, huggingface/trl#7181). That is the NaN grad_norm and loss 0 of LLaMA-Factory #8088 /
 #7388, and the reason the 1.5B recipes train with eager attention (``flash_attn: disabled``).
 
-``LRKIT_LORA_FASTPATH=inputs`` (or ``fused``): every transformers Trainer gets lrkit.lora_fastpath.LoraFastPath, so
+``LRKIT_LORA_FASTPATH=inputs`` (or ``fused``, ``function``): every transformers Trainer gets lrkit.lora_fastpath.LoraFastPath, so
 LoRA training under bf16 autocast skips PEFT's float32 round trip of each adapter input (``inputs``: the same numbers;
 +15% tokens/s and 7 GiB less on the 7B benchmark, H100) or also adds the scaled adapter output inside its matrix
-product (``fused``: rounded once; +23%). The Trainer class is patched when ``transformers.trainer`` is first
+product (``fused``: rounded once; +23%), or also runs each adapted projection as one autograd node (``function``:
+the adapter's input gradient added inside the base product's). The Trainer class is patched when ``transformers.trainer`` is first
 imported (an import hook), so a process that never trains pays nothing. scripts/run_recipe.sh sets ``inputs``.
 
 Usage: LRKIT_CUDNN_SDPA=0 PYTHONPATH=scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH} llamafactory-cli train RECIPE.yaml flash_attn=sdpa
