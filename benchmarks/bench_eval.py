@@ -17,7 +17,8 @@ the data file; `gpu` times scoring with the model loaded (shared vs plain, answe
 seed-style generation at batch 1 on a few sub-questions. Scoring runs three ways: packed rows (several problems
 per row, the common prompt head once per row: the default since 2026-12-07), one problem per row (before), and
 plain (one sequence per sub-question, the reference). --profile adds one packed pass under the torch profiler (GPU
-time by kind of kernel); --liger, last, times packed scoring again with Liger's fused norm, rotary and SwiGLU kernels.
+time by kind of kernel); --fused-ops times packed scoring again with lrkit.fused_ops (transformers' own norm, rotary
+and SiLU-MLP formulas compiled by inductor), --liger, last, with Liger's fused norm, rotary and SwiGLU kernels.
 """
 
 from __future__ import annotations
@@ -164,9 +165,9 @@ def cmd_gpu(args) -> None:
         fp32_packed = shared
         print(f"fp32 packed vs plain on {len(subset)}: {compare(shared, plain)}")
         model.bfloat16()
-    if args.liger:
-        fused_kernels(model, prompter, items, args, report, results[f"plain b{first}"], results[f"packed b{first}"],
-                      fp32_packed)
+    for key in [k for k in PATCHES if getattr(args, k)]:
+        fused_kernels(key, model, prompter, items, args, report, results[f"plain b{first}"],
+                      results[f"packed b{first}"], fp32_packed)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
     gen_items = items[: args.generate_n]
@@ -209,12 +210,9 @@ def profiled_pass(model, prompter, items, batch_size, max_tokens) -> dict:
     return kernel_breakdown(prof.key_averages(), wall, 1)
 
 
-def fused_kernels(model, prompter, items, args, report: dict, plain, packed, fp32_packed=None) -> None:
-    """Packed scoring again with Liger's fused RMSNorm, rotary embedding and SwiGLU patched into the model (the
-    kernels the training recipes use; they patch the Qwen2 module classes, so this runs after every other variant):
-    timings, bf16 agreement with plain and with packed scoring, and with --profile where the time goes then. With
-    ``fp32_packed`` (the fp32 check's packed answers) the same subset is scored in fp32 with the kernels: rounding
-    alone can move bf16 answers, an error in a kernel (or in how it meets packed rows) moves fp32 ones too."""
+def liger(model) -> None:
+    """Liger's fused RMSNorm, rotary and SwiGLU kernels (the training recipes' kernels) patched into the model; they
+    patch the Qwen2 module classes too, so this variant runs after every other one."""
     try:
         from liger_kernel.transformers import apply_liger_kernel_to_qwen2
     except ImportError as exc:
@@ -222,26 +220,45 @@ def fused_kernels(model, prompter, items, args, report: dict, plain, packed, fp3
                         "(the GPU machine gets it from .whl: benchmarks/gpu/wheels.txt)") from None
     apply_liger_kernel_to_qwen2(rope=True, rms_norm=True, swiglu=True, cross_entropy=False,
                                 fused_linear_cross_entropy=False, model=model)
+
+
+def compiled_ops(model) -> None:
+    """lrkit.fused_ops: transformers' own norm, rotary and SiLU-MLP formulas compiled by inductor."""
+    from lrkit import fused_ops
+
+    print(f"fused ops: {fused_ops.apply(model)}")
+
+
+PATCHES = {"fused_ops": compiled_ops, "liger": liger}  # in this order: Liger patches the classes for good
+
+
+def fused_kernels(key, model, prompter, items, args, report: dict, plain, packed, fp32_packed=None) -> None:
+    """Packed scoring again with the element-wise work fused by ``PATCHES[key]``: timings, bf16 agreement with plain
+    and with packed scoring, and with --profile where the time goes then. With ``fp32_packed`` (the fp32 check's
+    packed answers) the same subset is scored in fp32 with the patch: rounding alone can move bf16 answers, an error
+    in a kernel (or in how it meets packed rows) moves fp32 ones too."""
+    PATCHES[key](model)
     score_letters(model, prompter, items[:256], args.batch_size, args.max_tokens)  # warm-up: Triton compiles
+    score_letters(model, prompter, items[:8], 1, args.max_tokens)  # and a batch of one row (sizes 1 compile apart)
     answers = None
     for repeat in range(args.repeats):
         for batch_size in args.batch_sizes:
-            got = timed_pass(model, prompter, items, batch_size, args.max_tokens, report, "packed+liger", repeat)
+            got = timed_pass(model, prompter, items, batch_size, args.max_tokens, report, f"packed+{key}", repeat)
             answers = answers or got
-    report["bf16_agreement"]["packed_liger_vs_plain"] = agreement(answers, plain)
-    report["bf16_agreement"]["packed_liger_vs_packed"] = agreement(answers, packed)
-    print(f"bf16 packed+liger vs plain: {compare(answers, plain)}")
-    print(f"bf16 packed+liger vs packed: {compare(answers, packed)}")
+    report["bf16_agreement"][f"packed_{key}_vs_plain"] = agreement(answers, plain)
+    report["bf16_agreement"][f"packed_{key}_vs_packed"] = agreement(answers, packed)
+    print(f"bf16 packed+{key} vs plain: {compare(answers, plain)}")
+    print(f"bf16 packed+{key} vs packed: {compare(answers, packed)}")
     if fp32_packed is not None:
         model.float()
         fused, _ = score_letters(model, prompter, items[: len(fp32_packed)], 16, args.max_tokens)
-        report["fp32"]["liger_same_answers"] = agreement(fused, fp32_packed)
-        report["fp32"]["liger_largest_probability_difference"] = drift(fused, fp32_packed)
-        print(f"fp32 packed+liger vs packed on {len(fp32_packed)}: {compare(fused, fp32_packed)}")
+        report["fp32"][f"{key}_same_answers"] = agreement(fused, fp32_packed)
+        report["fp32"][f"{key}_largest_probability_difference"] = drift(fused, fp32_packed)
+        print(f"fp32 packed+{key} vs packed on {len(fp32_packed)}: {compare(fused, fp32_packed)}")
         model.bfloat16()
     if args.profile:
-        report["profile_packed_liger"] = profiled_pass(model, prompter, items, args.batch_sizes[0], args.max_tokens)
-        print(f"profile of packed+liger: {report['profile_packed_liger']['gpu_ms_per_step']}")
+        report[f"profile_packed_{key}"] = profiled_pass(model, prompter, items, args.batch_sizes[0], args.max_tokens)
+        print(f"profile of packed+{key}: {report[f'profile_packed_{key}']['gpu_ms_per_step']}")
 
 
 def main() -> None:
@@ -267,6 +284,9 @@ def main() -> None:
     gpu.add_argument("--fp32-n", type=int, default=256, help="sub-questions for the fp32 shared-vs-plain check (0: skip)")
     gpu.add_argument("--repeats", type=int, default=2, help="timed passes over every variant (default 2)")
     gpu.add_argument("--json", help="write the timings and agreements here")
+    gpu.add_argument("--fused-ops", action="store_true",
+                     help="packed again with lrkit.fused_ops (transformers' norm, rotary and SiLU-MLP formulas compiled "
+                          "by inductor; timings, agreement, fp32 check)")
     gpu.add_argument("--liger", action="store_true",
                      help="last, packed again with Liger's fused RMSNorm, rotary and SwiGLU kernels (timings, agreement)")
     gpu.add_argument("--profile", action="store_true",

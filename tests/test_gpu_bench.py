@@ -353,7 +353,7 @@ def test_liger_scoring_without_liger_is_one_clear_error():
     from lrkit.records import DataError
 
     with pytest.raises(DataError, match="--liger: liger_kernel cannot be imported .*pip install liger-kernel"):
-        bench_eval.fused_kernels(None, None, [], None, {}, [], [])
+        bench_eval.fused_kernels("liger", None, None, [], None, {}, [], [])
 
 
 def test_liger_rope_check_without_liger_is_one_clear_error():

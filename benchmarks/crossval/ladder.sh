@@ -118,7 +118,7 @@ for cell in $CELLS; do
                         # .bench/qwen_items.json: benchmarks/bench_eval.py prepare), with the GPU to itself
                         echo "=== gpu_scoring: start $(date +%T)"
                         python3 benchmarks/bench_eval.py gpu --items .bench/qwen_items.json --n 1328 --generate-n 0 \
-                          --profile --liger --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
+                          --profile --fused-ops --liger --json "$W/results_scoring.json" > "$W/gpu_scoring.log" 2>&1 \
                           && echo "=== gpu_scoring: $(grep '^scoring packed' "$W/gpu_scoring.log" | tail -1)" \
                           || echo "=== gpu_scoring: FAILED (see $W/gpu_scoring.log)" ;;
     model_ready)        # wait for device_start.sh's conversion (its marker), for a ladder started before the chunks
