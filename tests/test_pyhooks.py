@@ -54,7 +54,7 @@ def test_llamafactory_training_runs_under_the_hook_with_sdpa(tiny_model, tmp_pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["inputs", "fused"])
+@pytest.mark.parametrize("mode", ["inputs", "fused", "function"])
 def test_llamafactory_training_takes_the_lora_fast_path_under_the_hook(tiny_model, tmp_path, mode):
     """LRKIT_LORA_FASTPATH=MODE: a real llamafactory-cli LoRA training under bf16 autocast (on the CPU here) has its
     LoRA layers on lrkit.lora_fastpath's MODE from the first step, and trains to the end."""
@@ -81,7 +81,7 @@ def test_an_unknown_fast_path_mode_is_one_line():
                           env=env, timeout=300)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == ("sitecustomize: LRKIT_LORA_FASTPATH: LoRA fast path: unknown mode 'fastest' "
-                                   "(expected one of inputs, fused)")
+                                   "(expected one of inputs, fused, function)")
 
 
 def test_a_sitecustomize_the_hook_shadows_still_runs(tmp_path):
