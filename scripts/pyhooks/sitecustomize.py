@@ -15,7 +15,7 @@ LoRA training under bf16 autocast skips PEFT's float32 round trip of each adapte
 +15% tokens/s and 7 GiB less on the 7B benchmark, H100) or also adds the scaled adapter output inside its matrix
 product (``fused``: rounded once; +23%), or also runs each adapted projection as one autograd node (``function``:
 the adapter's input gradient added inside the base product's). The Trainer class is patched when ``transformers.trainer`` is first
-imported (an import hook), so a process that never trains pays nothing. scripts/run_recipe.sh sets ``inputs``.
+imported (an import hook), so a process that never trains pays nothing. scripts/run_recipe.sh sets ``fused``.
 
 Usage: LRKIT_CUDNN_SDPA=0 PYTHONPATH=scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH} llamafactory-cli train RECIPE.yaml flash_attn=sdpa
        LRKIT_LORA_FASTPATH=fused PYTHONPATH=scripts/pyhooks${PYTHONPATH:+:$PYTHONPATH} llamafactory-cli train RECIPE.yaml
