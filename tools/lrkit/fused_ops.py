@@ -24,6 +24,7 @@ import sys
 import types
 
 FAMILIES = ("llama", "mistral", "qwen2", "qwen3")
+_MLP_PARTS = ("gate_proj", "up_proj", "down_proj", "act_fn")
 
 
 @functools.cache
@@ -79,19 +80,16 @@ def apply(model) -> dict[str, int]:
         raise ValueError(f"fused ops: model type {model_type!r} is not one of {', '.join(FAMILIES)} "
                          "(their RMSNorm, rotary embedding and SiLU MLP are the formulas compiled here)")
     counts = {"rms_norm": 0, "mlp": 0, "rotary": 0}
-    patched_modules = set()
     for module in base.modules():
         name = type(module).__name__
+        modeling = sys.modules[type(module).__module__]
         if name.endswith("RMSNorm") and hasattr(module, "variance_epsilon") and hasattr(module, "weight"):
             module.forward = types.MethodType(_norm_forward, module)
             counts["rms_norm"] += 1
-        elif all(hasattr(module, a) for a in ("gate_proj", "up_proj", "down_proj", "act_fn")) and _is_silu(module.act_fn):
+        elif all(hasattr(module, part) for part in _MLP_PARTS) and _is_silu(module.act_fn):
             module.forward = types.MethodType(_mlp_forward, module)
             counts["mlp"] += 1
-        elif name.endswith("Attention"):
-            modeling = sys.modules[type(module).__module__]
-            if hasattr(modeling, "apply_rotary_pos_emb") and modeling.__name__ not in patched_modules:
-                modeling.apply_rotary_pos_emb = kernels().rotary
-                patched_modules.add(modeling.__name__)
+        elif name.endswith("Attention") and hasattr(modeling, "apply_rotary_pos_emb"):
+            modeling.apply_rotary_pos_emb = kernels().rotary  # a module-level function: set again, no harm
             counts["rotary"] += 1
     return counts
