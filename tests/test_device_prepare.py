@@ -69,3 +69,12 @@ def test_without_a_train_set_it_says_so(clone):
     proc = prepare(clone, DATA=str(clone / "missing.jsonl"))
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"error: device_prepare.sh: no train set at {clone / 'missing.jsonl'} (set DATA)"
+
+
+def test_help_and_a_stray_argument(clone):
+    shown = subprocess.run(["bash", SCRIPT, "--help"], cwd=clone, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "Usage: bash benchmarks/crossval/device_prepare.sh" in shown.stdout
+    bad = subprocess.run(["bash", SCRIPT, "now"], cwd=clone, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == ("error: device_prepare.sh takes no arguments (got 'now'): set DATA, VLLM, "
+                                  "DEVICE_SPARE instead")

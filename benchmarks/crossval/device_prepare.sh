@@ -12,6 +12,12 @@
 # Usage: bash benchmarks/crossval/device_prepare.sh     Env: DATA (the real train set), VLLM (1), DEVICE_SPARE
 #        (data/work/device_spare). Each generated file is checked against its sha256 in the README.
 set -euo pipefail
+if (($#)); then
+  sed -n 2,13p "$0"
+  [[ $1 == -h || $1 == --help ]] && exit 0
+  echo "error: device_prepare.sh takes no arguments (got '$1'): set DATA, VLLM, DEVICE_SPARE instead" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/../.."
 source scripts/steps.sh            # SHARED_DATA
 DATA=${DATA:-$SHARED_DATA}
